@@ -276,7 +276,7 @@ final class GgufReader {
         long remaining = size - pos;
         if (count < 0 || (minEntryBytes > 0 && count > remaining / minEntryBytes) || count > Integer.MAX_VALUE - 16) {
             throw error(field, at, Long.toUnsignedString(count) + " entries cannot fit in the "
-                    + remaining + " bytes left in the file (each takes at least " + minEntryBytes + ")");
+                    + remaining + " bytes left in the file (each takes at least " + minEntryBytes + "; truncated or corrupted file?)");
         }
         return count;
     }
