@@ -61,7 +61,7 @@ class InfoCommandIT {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().lines()).hasSize(1);
-        assertThat(run.err()).startsWith("hearth: " + broken + ": at byte ").contains("truncated file");
+        assertThat(run.err()).startsWith("hearth: " + broken + ": at byte ").contains("truncated");
     }
 
     @Test
