@@ -147,7 +147,9 @@ public final class GgufWriter {
                     header.u64(offset);
                     offset = GgufReader.alignUp(offset + t.data().byteSize(), alignment);
                 }
-                header.padTo(alignment);
+                if (!tensors.isEmpty()) {
+                    header.padTo(alignment); // llama.cpp leaves a file without tensors unpadded
+                }
                 writeFully(out, header.toByteBuffer());
                 long written = 0;
                 for (PendingTensor t : tensors) {
