@@ -43,7 +43,8 @@ public final class ScalarKernels implements Kernels {
             float v = x[xOffset + i];
             sumSquares += v * v;
         }
-        float inverseRms = (float) (1.0 / Math.sqrt(sumSquares / n + eps));
+        // float arithmetic throughout, as llama2.c and ggml compute it
+        float inverseRms = 1f / (float) Math.sqrt(sumSquares / n + eps);
         for (int i = 0; i < n; i++) {
             out[outOffset + i] = weight[i] * (inverseRms * x[xOffset + i]);
         }
@@ -62,7 +63,7 @@ public final class ScalarKernels implements Kernels {
             variance += d * d;
         }
         variance /= n;
-        float inverseStd = (float) (1.0 / Math.sqrt(variance + eps));
+        float inverseStd = 1f / (float) Math.sqrt(variance + eps);
         for (int i = 0; i < n; i++) {
             out[outOffset + i] = (x[xOffset + i] - mean) * inverseStd * weight[i] + bias[i];
         }
