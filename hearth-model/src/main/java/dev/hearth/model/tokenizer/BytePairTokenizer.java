@@ -1,5 +1,6 @@
 package dev.hearth.model.tokenizer;
 
+import dev.hearth.model.gguf.GgufMetadata;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -47,6 +48,22 @@ public final class BytePairTokenizer implements Tokenizer {
             PreTokenizer preTokenizer) {
         return new BytePairTokenizer(vocabulary, merges, specialTokens, preTokenizer, preTokenizer.ignoresMerges(),
                 false);
+    }
+
+    /**
+     * Builds the tokenizer a GGUF file describes: vocabulary, role tokens, {@code
+     * tokenizer.ggml.merges} and the pre-tokenizer {@code tokenizer.ggml.pre} names ({@code default}
+     * when absent, as in llama.cpp).
+     *
+     * @throws dev.hearth.model.gguf.GgufFormatException when the tokenizer keys are missing or malformed
+     * @throws IllegalArgumentException for a pre-tokenizer not supported here
+     */
+    public static Tokenizer fromGguf(GgufMetadata metadata) {
+        Vocabulary vocabulary = GgufVocabularies.vocabulary(metadata);
+        SpecialTokens specialTokens = GgufVocabularies.specialTokens(metadata, vocabulary);
+        List<String> merges = metadata.getStringArray(GgufVocabularies.MERGES);
+        PreTokenizer preTokenizer = PreTokenizer.named(metadata.findString(GgufVocabularies.PRE).orElse("default"));
+        return create(vocabulary, merges, specialTokens, preTokenizer);
     }
 
     /**

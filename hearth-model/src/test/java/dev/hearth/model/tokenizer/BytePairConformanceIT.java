@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Byte-level BPE against llama.cpp's tokenizer cases: every id of all 46 cases must match, per
@@ -14,28 +16,31 @@ import org.junit.jupiter.api.Test;
  */
 class BytePairConformanceIT {
 
-    @Test
-    void qwen2CasesMatchWithQwen3TokenizerJson() {
-        Tokenizer tokenizer = HuggingFaceTokenizers.load(TestData.file("qwen3-tokenizer/tokenizer.json"));
-        assertAllCasesMatch(tokenizer, VocabTestCases.load("qwen2"));
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt-2", "deepseek-llm", "deepseek-coder", "falcon", "mpt", "starcoder", "refact"})
+    void encodesEveryCaseExactlyAsLlamaCppFromTheGguf(String name) {
+        Tokenizer tokenizer = BytePairTokenizer.fromGguf(VocabTestCases.metadata(name));
+        assertThat(tokenizer.kind()).isEqualTo("bpe");
+        assertAllCasesMatch(name, tokenizer);
     }
 
-    static void assertAllCasesMatch(Tokenizer tokenizer, VocabTestCases cases) {
+    @Test
+    void encodesEveryQwen2CaseExactlyFromQwen3TokenizerJson() {
+        // same vocabulary, merges and pre-tokenizer as Qwen2 (see qwen3-tokenizer/README.md)
+        assertAllCasesMatch("qwen2", HuggingFaceTokenizers.load(TestData.file("qwen3-tokenizer/tokenizer.json")));
+    }
+
+    private static void assertAllCasesMatch(String name, Tokenizer tokenizer) {
+        List<VocabTestCases.Case> cases = VocabTestCases.read(name);
         List<String> failures = new ArrayList<>();
-        for (int i = 0; i < cases.size(); i++) {
-            int[] actual = tokenizer.encode(cases.inputs().get(i), false);
-            if (!Arrays.equals(actual, cases.expected().get(i))) {
-                failures.add("case " + i + " " + quoted(cases.inputs().get(i)) + ": expected "
-                        + Arrays.toString(cases.expected().get(i)) + " but got " + Arrays.toString(actual));
+        for (VocabTestCases.Case c : cases) {
+            int[] actual = tokenizer.encode(c.text(), false);
+            if (!Arrays.equals(actual, c.expected())) {
+                failures.add(c + ": expected " + Arrays.toString(c.expected()) + " but got " + Arrays.toString(actual));
             }
         }
-        System.out.printf("%-16s %2d/%d cases passed%s%n", cases.name(), cases.size() - failures.size(), cases.size(),
-                failures.isEmpty() ? "" : ", FAILED: " + failures.size());
-        assertThat(failures).as(cases.name()).isEmpty();
-    }
-
-    private static String quoted(String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-        return "\"" + shown.replace("\n", "\\n").replace("\t", "\\t") + "\"";
+        System.out.printf("bpe %-15s %2d/%d cases passed%s%n", name, cases.size() - failures.size(), cases.size(),
+                failures.isEmpty() ? "" : " — FAILED " + failures.size());
+        assertThat(failures).as(name).isEmpty();
     }
 }

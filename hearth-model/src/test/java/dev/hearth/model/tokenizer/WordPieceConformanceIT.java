@@ -1,0 +1,56 @@
+package dev.hearth.model.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** llama.cpp's tokenizer cases for the WordPiece vocabulary of BAAI bge, through the real GGUF file. */
+class WordPieceConformanceIT {
+    private static Tokenizer tokenizer;
+
+    @BeforeAll
+    static void load() {
+        tokenizer = WordPieceTokenizer.fromGguf(VocabTestCases.metadata("bert-bge"));
+    }
+
+    static Stream<VocabTestCases.Case> cases() {
+        return VocabTestCases.read("bert-bge").stream();
+    }
+
+    @ParameterizedTest(name = "bert-bge {0}")
+    @MethodSource("cases")
+    void encodesExactlyAsLlamaCpp(VocabTestCases.Case testCase) {
+        assertThat(tokenizer.encode(testCase.text(), false)).containsExactly(testCase.expected());
+    }
+
+    @Test
+    void readsItsKindAndRolesFromTheGguf() {
+        assertThat(tokenizer.kind()).isEqualTo("wpm");
+        assertThat(tokenizer.specialTokens().unknown()).hasValue(100);
+        assertThat(tokenizer.specialTokens().cls()).hasValue(101);
+        assertThat(tokenizer.specialTokens().separator()).hasValue(102);
+    }
+
+    @Test
+    void decodesLowerCasedWordsSeparatedBySingleSpaces() {
+        int[] ids = tokenizer.encode("  Héllo,   WORLD! Tokenization", false);
+        assertThat(tokenizer.decode(ids)).isEqualTo("hello , world ! tokenization");
+    }
+
+    @Test
+    void streamingDecodeMatchesWholeDecode() {
+        int[] ids = tokenizer.encode("我想在apple工作 unaffable", false);
+        StreamingDecoder decoder = tokenizer.streamingDecoder(false);
+        StringBuilder streamed = new StringBuilder();
+        for (int id : ids) {
+            streamed.append(decoder.accept(id));
+        }
+        streamed.append(decoder.flush());
+        assertThat(streamed.toString()).isEqualTo(tokenizer.decode(ids)).doesNotContain("\uFFFD");
+    }
+}
