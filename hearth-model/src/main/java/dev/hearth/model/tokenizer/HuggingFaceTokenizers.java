@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -25,6 +24,9 @@ public final class HuggingFaceTokenizers {
     private static final List<String> END_OF_TURN_TEXTS =
             List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>");
 
+    // far above any real vocabulary; guards against allocating for a corrupt id
+    private static final int MAX_TOKEN_ID = 16_000_000;
+
     private HuggingFaceTokenizers() {}
 
     /**
@@ -34,10 +36,11 @@ public final class HuggingFaceTokenizers {
      * @throws UncheckedIOException if a file cannot be read or is not JSON
      */
     public static Tokenizer load(Path tokenizerJson) {
-        JsonNode root = read(tokenizerJson);
-        Reader reader = new Reader(tokenizerJson, root);
+        TokenizerJson json = TokenizerJson.read(tokenizerJson);
+        JsonNode root = json.root();
+        Reader reader = new Reader(json);
         Vocabulary vocabulary = reader.vocabulary();
-        List<String> merges = reader.merges();
+        List<String> merges = json.merges();
         PreTokenizer preTokenizer = reader.preTokenizer();
         boolean nfc = reader.normalizesNfc();
         SpecialTokens special = specialTokens(vocabulary, tokenizerJson.resolveSibling("tokenizer_config.json"));
@@ -46,20 +49,30 @@ public final class HuggingFaceTokenizers {
                 ignoresMerges || preTokenizer.ignoresMerges(), nfc);
     }
 
-    private static JsonNode read(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            return JSON.readTree(in);
+    private static JsonNode readConfig(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tokenizer file " + file, e);
+            throw new UncheckedIOException("cannot read tokenizer config " + file, e);
         }
     }
 
     /** The fields of one tokenizer.json; each failure names the file and the field. */
-    private record Reader(Path file, JsonNode root) {
+    private record Reader(TokenizerJson json) {
+
+        JsonNode root() {
+            return json.root();
+        }
+
+        Path file() {
+            return json.file();
+        }
 
         Vocabulary vocabulary() {
+            JsonNode root = root();
             JsonNode model = root.path("model");
-            String type = model.path("type").asText("");
+            // older files leave the type out; Hugging Face then recognises BPE by its merges
+            String type = model.path("type").asText(json.merges().isEmpty() ? "" : "BPE");
             if (!type.equals("BPE")) {
                 throw unsupported("model.type", type.isEmpty() ? "(missing)" : type);
             }
@@ -71,12 +84,12 @@ public final class HuggingFaceTokenizers {
             }
             List<String> tokens = new ArrayList<>();
             List<TokenType> types = new ArrayList<>();
-            for (Map.Entry<String, JsonNode> entry : model.path("vocab").properties()) {
-                place(tokens, types, entry.getValue().asInt(), entry.getKey(), TokenType.NORMAL);
+            for (int i = 0; i < json.vocabTexts().size(); i++) {
+                place(tokens, types, json.vocabIds().get(i), json.vocabTexts().get(i), TokenType.NORMAL, "model.vocab");
             }
             for (JsonNode added : root.path("added_tokens")) {
                 TokenType addedType = added.path("special").asBoolean(false) ? TokenType.CONTROL : TokenType.USER_DEFINED;
-                place(tokens, types, added.path("id").asInt(), added.path("content").asText(), addedType);
+                place(tokens, types, added.path("id").asInt(-1), added.path("content").asText(), addedType, "added_tokens");
             }
             for (int id = 0; id < tokens.size(); id++) {
                 if (tokens.get(id) == null) { // an id nothing claims: a placeholder, as llama.cpp's converter writes
@@ -85,12 +98,17 @@ public final class HuggingFaceTokenizers {
                 }
             }
             if (tokens.isEmpty()) {
-                throw new IllegalArgumentException(file + ": model.vocab is empty or missing");
+                throw new IllegalArgumentException(file() + ": model.vocab is empty or missing");
             }
             return new Vocabulary(tokens, null, types.toArray(TokenType[]::new));
         }
 
-        private static void place(List<String> tokens, List<TokenType> types, int id, String text, TokenType type) {
+        private void place(List<String> tokens, List<TokenType> types, int id, String text, TokenType type,
+                String field) {
+            if (id < 0 || id > MAX_TOKEN_ID) {
+                throw new IllegalArgumentException(file() + ": " + field + " gives token '" + text + "' the id " + id
+                        + ", outside 0.." + MAX_TOKEN_ID);
+            }
             while (tokens.size() <= id) {
                 tokens.add(null);
                 types.add(null);
@@ -99,25 +117,8 @@ public final class HuggingFaceTokenizers {
             types.set(id, type);
         }
 
-        /** Merges as {@code "left right"}, whether the file writes them that way or as pairs. */
-        List<String> merges() {
-            JsonNode merges = root.path("model").path("merges");
-            List<String> out = new ArrayList<>(merges.size());
-            for (JsonNode merge : merges) {
-                if (merge.isTextual()) {
-                    out.add(merge.asText());
-                } else if (merge.isArray() && merge.size() == 2) {
-                    out.add(merge.get(0).asText() + " " + merge.get(1).asText());
-                } else {
-                    throw new IllegalArgumentException(file + ": model.merges[" + out.size()
-                            + "] is neither \"left right\" nor [left, right]: " + merge);
-                }
-            }
-            return out;
-        }
-
         PreTokenizer preTokenizer() {
-            JsonNode pre = root.path("pre_tokenizer");
+            JsonNode pre = root().path("pre_tokenizer");
             List<JsonNode> steps = pre.path("type").asText().equals("Sequence")
                     ? toList(pre.path("pretokenizers"))
                     : List.of(pre);
@@ -156,7 +157,7 @@ public final class HuggingFaceTokenizers {
         }
 
         boolean normalizesNfc() {
-            JsonNode normalizer = root.path("normalizer");
+            JsonNode normalizer = root().path("normalizer");
             if (normalizer.isMissingNode() || normalizer.isNull()) {
                 return false;
             }
@@ -195,13 +196,13 @@ public final class HuggingFaceTokenizers {
         }
 
         private IllegalArgumentException unsupported(String field, String value) {
-            return new IllegalArgumentException("not supported yet: " + field + " = " + value + " in " + file);
+            return new IllegalArgumentException("not supported yet: " + field + " = " + value + " in " + file());
         }
     }
 
     /** BOS/EOS/padding/unknown from tokenizer_config.json when present; end of turn by its text. */
     private static SpecialTokens specialTokens(Vocabulary vocabulary, Path config) {
-        JsonNode root = Files.isRegularFile(config) ? read(config) : JSON.createObjectNode();
+        JsonNode root = Files.isRegularFile(config) ? readConfig(config) : JSON.createObjectNode();
         OptionalInt eot = OptionalInt.empty();
         for (String text : END_OF_TURN_TEXTS) {
             eot = vocabulary.id(text);
