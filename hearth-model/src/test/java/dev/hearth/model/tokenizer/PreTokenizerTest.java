@@ -108,6 +108,15 @@ class PreTokenizerTest {
     }
 
     @Test
+    void deepseekLlmLetterClassKeepsItsCompatibilityCharacters() {
+        // its class has the range K-ℭ from KELVIN SIGN U+212A; normalized to ASCII 'K' it would be
+        // K..U+212D and swallow '_' and '`' into words
+        assertThat(PreTokenizer.named("deepseek-llm").split("a_b`c")).containsExactly("a", "_", "b", "`", "c");
+        // and everything from U+0800 to U+4E00 is cut again by its CJK rule, letters or not
+        assertThat(PreTokenizer.named("deepseek-llm").split("a\u212A\u2126 1")).containsExactly("a", "\u212A\u2126", " ", "1");
+    }
+
+    @Test
     void emptyTextHasNoWords() {
         assertThat(PreTokenizer.named("qwen2").split("")).isEmpty();
     }
