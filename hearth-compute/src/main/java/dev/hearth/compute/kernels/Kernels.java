@@ -1,0 +1,64 @@
+package dev.hearth.compute.kernels;
+
+import dev.hearth.compute.tensor.Tensor;
+
+/**
+ * The numeric operations a transformer's forward pass is built from: the seam between the models
+ * and the machine. {@link ScalarKernels} is the reference every faster implementation is tested
+ * against; an accelerator backend implements the same interface.
+ *
+ * <p>Activations are {@code float[]} with explicit offsets, so a batch of {@code T} vectors of
+ * length {@code n} is one array of {@code T·n} floats, row after row. Weights are {@link Tensor}s
+ * in any supported ggml type, dequantized on the fly with F32 accumulation. Implementations may
+ * parallelise internally; a call returns when its output is complete. One Kernels instance may be
+ * used by one forward pass at a time.
+ */
+public interface Kernels {
+
+    /**
+     * Matrix times vectors: {@code y[t·rows + i] = Σ_j W[i][j] · x[t·cols + j]} for every token
+     * {@code t < tokens} and row {@code i < w.rows()}, with {@code cols = w.cols()}.
+     * For {@code tokens == 1} this is the decode path's matrix-vector product.
+     */
+    void matMul(Tensor w, float[] x, int xOffset, float[] y, int yOffset, int tokens);
+
+    /**
+     * Vector times matrix: {@code y[j] = Σ_i p[i] · W[i][j]} over the first {@code rowsUsed} rows of
+     * {@code w}; attention's weighted sum of values.
+     */
+    void vecMat(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset);
+
+    /** {@code out = x / sqrt(mean(x²) + eps) · weight} over {@code n} elements. */
+    void rmsNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float eps, int n);
+
+    /** {@code out = (x − mean) / sqrt(var + eps) · weight + bias} over {@code n} elements. */
+    void layerNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float[] bias, float eps, int n);
+
+    /** In-place softmax over {@code n} elements (max-subtracted, so large inputs are safe). */
+    void softmax(float[] x, int offset, int n);
+
+    /**
+     * Rotary position embedding, in place, on {@code heads} consecutive vectors of {@code headDim}
+     * elements at position {@code position}: the first {@code 2·invFrequencies.length} elements of
+     * each head are rotated by the angles {@code position · invFrequencies[k]}.
+     *
+     * @param neox false: pairs are adjacent elements {@code (2k, 2k+1)} (Llama's "normal" order);
+     *     true: pairs are {@code (k, k + rotated/2)} (the NeoX / rotate-half order of Qwen)
+     */
+    void rope(float[] x, int offset, int heads, int headDim, int position, float[] invFrequencies, boolean neox);
+
+    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) · up[i]}. */
+    void swiGlu(float[] gate, int gateOffset, float[] up, int upOffset, int n);
+
+    /** GELU in place (the tanh approximation, as ggml computes it). */
+    void gelu(float[] x, int offset, int n);
+
+    /** {@code y[i] += x[i]}. */
+    void add(float[] y, int yOffset, float[] x, int xOffset, int n);
+
+    /** {@code y[i] *= factor}. */
+    void scale(float[] y, int offset, float factor, int n);
+
+    /** {@code Σ a[i] · b[i]}. */
+    float dot(float[] a, int aOffset, float[] b, int bOffset, int n);
+}

@@ -1,0 +1,147 @@
+package dev.hearth.compute.kernels;
+
+import dev.hearth.compute.tensor.Tensor;
+
+/**
+ * The reference kernels: plain loops, one thread, float arithmetic in the obvious order. Every
+ * faster {@link Kernels} is tested against this class; it is also what a reader checks the maths
+ * of the models against. Stateless; usable from any number of threads.
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public void matMul(Tensor w, float[] x, int xOffset, float[] y, int yOffset, int tokens) {
+        int rows = w.rows();
+        int cols = w.cols();
+        float[] row = new float[cols];
+        for (int i = 0; i < rows; i++) {
+            w.dequantizeRow(i, row, 0);
+            for (int t = 0; t < tokens; t++) {
+                y[yOffset + t * rows + i] = dot(row, 0, x, xOffset + t * cols, cols);
+            }
+        }
+    }
+
+    @Override
+    public void vecMat(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset) {
+        int cols = w.cols();
+        float[] row = new float[cols];
+        java.util.Arrays.fill(y, yOffset, yOffset + cols, 0f);
+        for (int i = 0; i < rowsUsed; i++) {
+            w.dequantizeRow(i, row, 0);
+            float pi = p[pOffset + i];
+            for (int j = 0; j < cols; j++) {
+                y[yOffset + j] += pi * row[j];
+            }
+        }
+    }
+
+    @Override
+    public void rmsNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float eps, int n) {
+        float sumSquares = 0f;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            sumSquares += v * v;
+        }
+        // float arithmetic throughout, as llama2.c and ggml compute it
+        float inverseRms = 1f / (float) Math.sqrt(sumSquares / n + eps);
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = weight[i] * (inverseRms * x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void layerNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float[] bias, float eps, int n) {
+        float mean = 0f;
+        for (int i = 0; i < n; i++) {
+            mean += x[xOffset + i];
+        }
+        mean /= n;
+        float variance = 0f;
+        for (int i = 0; i < n; i++) {
+            float d = x[xOffset + i] - mean;
+            variance += d * d;
+        }
+        variance /= n;
+        float inverseStd = 1f / (float) Math.sqrt(variance + eps);
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = (x[xOffset + i] - mean) * inverseStd * weight[i] + bias[i];
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, int offset, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[offset + i]);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[offset + i] - max);
+            x[offset + i] = e;
+            sum += e;
+        }
+        for (int i = 0; i < n; i++) {
+            x[offset + i] /= sum;
+        }
+    }
+
+    @Override
+    public void rope(float[] x, int offset, int heads, int headDim, int position, float[] invFrequencies, boolean neox) {
+        int pairs = invFrequencies.length;
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * headDim;
+            for (int k = 0; k < pairs; k++) {
+                float angle = position * invFrequencies[k];
+                float cos = (float) Math.cos(angle);
+                float sin = (float) Math.sin(angle);
+                int a = neox ? base + k : base + 2 * k;
+                int b = neox ? base + k + pairs : base + 2 * k + 1;
+                float x0 = x[a];
+                float x1 = x[b];
+                x[a] = x0 * cos - x1 * sin;
+                x[b] = x0 * sin + x1 * cos;
+            }
+        }
+    }
+
+    @Override
+    public void swiGlu(float[] gate, int gateOffset, float[] up, int upOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[gateOffset + i];
+            gate[gateOffset + i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int offset, int n) {
+        final float sqrt2OverPi = 0.7978845608028654f;
+        for (int i = 0; i < n; i++) {
+            float v = x[offset + i];
+            x[offset + i] = 0.5f * v * (1f + (float) Math.tanh(sqrt2OverPi * v * (1f + 0.044715f * v * v)));
+        }
+    }
+
+    @Override
+    public void add(float[] y, int yOffset, float[] x, int xOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] += x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void scale(float[] y, int offset, float factor, int n) {
+        for (int i = 0; i < n; i++) {
+            y[offset + i] *= factor;
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.hearth.compute.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The 12 bytes in which Q4_K and Q5_K pack eight 6-bit sub-block scales and eight 6-bit mins
+ * (ggml's {@code get_scale_min_k4} layout).
+ *
+ * <p>Sub-blocks 0–3 keep their scale in the low 6 bits of byte {@code j} and their min in the low 6
+ * bits of byte {@code j + 4}. Sub-blocks 4–7 keep the low 4 bits of scale and min in the two
+ * nibbles of byte {@code j + 4}, and the high 2 bits of each in the top bits of bytes
+ * {@code j - 4} (scale) and {@code j} (min), which sub-blocks 0–3 leave free.
+ */
+final class KScales {
+
+    static final int BYTES = 12;
+    static final int SUB_BLOCKS = 8;
+
+    private KScales() {
+    }
+
+    /** The 6-bit scale of sub-block {@code j}, from the packed bytes at {@code offset}. */
+    static int scale(MemorySegment block, long offset, int j) {
+        if (j < 4) {
+            return Blocks.unsignedByte(block, offset + j) & 63;
+        }
+        return (Blocks.unsignedByte(block, offset + j + 4) & 0xF)
+                | ((Blocks.unsignedByte(block, offset + j - 4) >> 6) << 4);
+    }
+
+    /** The 6-bit min of sub-block {@code j}, from the packed bytes at {@code offset}. */
+    static int min(MemorySegment block, long offset, int j) {
+        if (j < 4) {
+            return Blocks.unsignedByte(block, offset + j + 4) & 63;
+        }
+        return (Blocks.unsignedByte(block, offset + j + 4) >> 4)
+                | ((Blocks.unsignedByte(block, offset + j) >> 6) << 4);
+    }
+
+    /** Packs eight 6-bit scales and mins into the 12 bytes at {@code offset}. */
+    static void pack(int[] scales, int[] mins, MemorySegment block, long offset) {
+        byte[] packed = new byte[BYTES];
+        for (int j = 0; j < SUB_BLOCKS; j++) {
+            int scale = scales[j];
+            int min = mins[j];
+            if (j < 4) {
+                packed[j] = (byte) scale;
+                packed[j + 4] = (byte) min;
+            } else {
+                packed[j + 4] = (byte) ((scale & 0xF) | ((min & 0xF) << 4));
+                packed[j - 4] |= (byte) ((scale >> 4) << 6);
+                packed[j] |= (byte) ((min >> 4) << 6);
+            }
+        }
+        MemorySegment.copy(MemorySegment.ofArray(packed), 0, block, offset, BYTES);
+    }
+}

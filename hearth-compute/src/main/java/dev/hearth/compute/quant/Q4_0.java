@@ -1,0 +1,82 @@
+package dev.hearth.compute.quant;
+
+import dev.hearth.compute.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_0: blocks of 32 elements as one fp16 scale {@code d} and 32 four-bit levels {@code q};
+ * element {@code i} is {@code d · (q[i] − 8)}. Byte {@code j} holds element {@code j} in its low
+ * nibble and element {@code j + 16} in its high nibble.
+ *
+ * <pre>
+ * offset 0  d       fp16
+ * offset 2  qs[16]  two 4-bit levels per byte
+ * </pre>
+ *
+ * The quantizer sets {@code d = m / −8}, where {@code m} is the block's largest-magnitude element,
+ * so {@code m} lands exactly on level 0 (value {@code −8d = m}) and the remaining levels cover
+ * {@code −8d .. 7d}. Elements of the opposite sign beyond {@code 7.5|d|} clamp to level 15 and may
+ * be off by up to {@code |d| = max|x|/8}; every other element is off by at most {@code |d|/2}.
+ */
+final class Q4_0 implements Quantizer {
+
+    private static final GgmlType TYPE = GgmlType.Q4_0;
+    private static final int BLOCK = 32;
+    private static final int HALF = BLOCK / 2;
+    private static final int QS = 2;
+
+    @Override
+    public GgmlType type() {
+        return TYPE;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcByteOffset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.checkDequantize(TYPE, src, srcByteOffset, dst, dstOffset, count);
+        for (int b = 0; b < blocks; b++) {
+            dequantizeBlock(src, srcByteOffset + (long) b * TYPE.typeSize(), dst, dstOffset + b * BLOCK);
+        }
+    }
+
+    private static void dequantizeBlock(MemorySegment block, long at, float[] dst, int out) {
+        float d = Blocks.half(block, at);
+        for (int j = 0; j < HALF; j++) {
+            int packed = Blocks.unsignedByte(block, at + QS + j);
+            dst[out + j] = ((packed & 0xF) - 8) * d;
+            dst[out + j + HALF] = ((packed >> 4) - 8) * d;
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int count, MemorySegment dst, long dstByteOffset) {
+        int blocks = Blocks.checkQuantize(TYPE, src, srcOffset, count, dst, dstByteOffset);
+        for (int b = 0; b < blocks; b++) {
+            quantizeBlock(src, srcOffset + b * BLOCK, dst, dstByteOffset + (long) b * TYPE.typeSize());
+        }
+    }
+
+    private static void quantizeBlock(float[] x, int from, MemorySegment block, long at) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            float v = x[from + i];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -8;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        Blocks.putHalf(block, at, d);
+        for (int j = 0; j < HALF; j++) {
+            int low = level(x[from + j] * id);
+            int high = level(x[from + j + HALF] * id);
+            Blocks.putByte(block, at + QS + j, low | (high << 4));
+        }
+    }
+
+    /** ggml's {@code MIN(15, (int8_t)(v + 8.5f))}: adding 8.5 and truncating rounds half up. */
+    private static int level(float scaled) {
+        return Math.min(15, (int) (scaled + 8.5f));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.hearth.compute.quant;
+
+import dev.hearth.compute.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_K: super-blocks of 256 elements in 8 sub-blocks of 32, each element a 4-bit level {@code q}.
+ * Sub-block {@code s} has a 6-bit scale {@code sc} and 6-bit min {@code mn} (packed as
+ * {@link KScales} describes); its elements are {@code d·sc · q − dmin·mn}.
+ *
+ * <pre>
+ * offset  0  d           fp16
+ * offset  2  dmin        fp16
+ * offset  4  scales[12]  eight 6-bit scales and eight 6-bit mins
+ * offset 16  qs[128]     two 4-bit levels per byte
+ * </pre>
+ *
+ * Each 64 elements use 32 bytes of {@code qs}: the first 32 elements in the low nibbles, the next
+ * 32 in the high nibbles.
+ *
+ * <p>The quantizer is ggml's {@code quantize_row_q4_K_ref}: each sub-block gets a scale and min
+ * from {@link ScaleSearch#withMin} (weights {@code rms + |x|}), the eight scales and the eight
+ * mins are then quantized to 6 bits against their maxima, and every element is re-quantized
+ * against the scale and min it will actually be read with.
+ */
+final class Q4_K implements Quantizer {
+
+    private static final GgmlType TYPE = GgmlType.Q4_K;
+    private static final int BLOCK = GgmlType.QK_K;
+    private static final int SUB = 32;
+    private static final int D = 0;
+    private static final int DMIN = 2;
+    private static final int SCALES = 4;
+    private static final int QS = 16;
+
+    @Override
+    public GgmlType type() {
+        return TYPE;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcByteOffset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.checkDequantize(TYPE, src, srcByteOffset, dst, dstOffset, count);
+        for (int b = 0; b < blocks; b++) {
+            dequantizeBlock(src, srcByteOffset + (long) b * TYPE.typeSize(), dst, dstOffset + b * BLOCK);
+        }
+    }
+
+    private static void dequantizeBlock(MemorySegment block, long at, float[] dst, int out) {
+        float d = Blocks.half(block, at + D);
+        float dmin = Blocks.half(block, at + DMIN);
+        for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+            float scale = d * KScales.scale(block, at + SCALES, sub);
+            float min = dmin * KScales.min(block, at + SCALES, sub);
+            int shift = 4 * (sub % 2);
+            long qs = at + QS + 32L * (sub / 2);
+            for (int l = 0; l < SUB; l++) {
+                int q = (Blocks.unsignedByte(block, qs + l) >> shift) & 0xF;
+                dst[out + SUB * sub + l] = scale * q - min;
+            }
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int count, MemorySegment dst, long dstByteOffset) {
+        int blocks = Blocks.checkQuantize(TYPE, src, srcOffset, count, dst, dstByteOffset);
+        for (int b = 0; b < blocks; b++) {
+            quantizeBlock(src, srcOffset + b * BLOCK, dst, dstByteOffset + (long) b * TYPE.typeSize());
+        }
+    }
+
+    private static void quantizeBlock(float[] x, int from, MemorySegment block, long at) {
+        byte[] levels = new byte[BLOCK];
+        float[] scales = new float[KScales.SUB_BLOCKS];
+        float[] mins = new float[KScales.SUB_BLOCKS];
+        float[] weights = new float[SUB];
+        float maxScale = 0;
+        float maxMin = 0;
+        for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+            int start = from + SUB * sub;
+            float sumSquares = 0;
+            for (int l = 0; l < SUB; l++) {
+                sumSquares += x[start + l] * x[start + l];
+            }
+            float rms = (float) Math.sqrt(sumSquares / SUB);
+            for (int l = 0; l < SUB; l++) {
+                weights[l] = rms + Math.abs(x[start + l]);
+            }
+            ScaleSearch.ScaleAndMin fit =
+                    ScaleSearch.withMin(x, start, SUB, 15, weights, levels, SUB * sub, -1f, 0.1f, 20);
+            scales[sub] = fit.scale();
+            mins[sub] = fit.min();
+            if (fit.scale() > maxScale) {
+                maxScale = fit.scale();
+            }
+            if (fit.min() > maxMin) {
+                maxMin = fit.min();
+            }
+        }
+
+        float inverseScale = maxScale > 0 ? 63f / maxScale : 0f;
+        float inverseMin = maxMin > 0 ? 63f / maxMin : 0f;
+        int[] quantizedScales = new int[KScales.SUB_BLOCKS];
+        int[] quantizedMins = new int[KScales.SUB_BLOCKS];
+        for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+            quantizedScales[sub] = sixBits(inverseScale * scales[sub]);
+            quantizedMins[sub] = sixBits(inverseMin * mins[sub]);
+        }
+        Blocks.putHalf(block, at + D, maxScale / 63f);
+        Blocks.putHalf(block, at + DMIN, maxMin / 63f);
+        KScales.pack(quantizedScales, quantizedMins, block, at + SCALES);
+
+        float d = Blocks.half(block, at + D);
+        float dmin = Blocks.half(block, at + DMIN);
+        for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+            float scale = d * quantizedScales[sub];
+            if (scale == 0) {
+                continue; // keeps the search's levels; they read back as −min either way
+            }
+            float min = dmin * quantizedMins[sub];
+            for (int l = 0; l < SUB; l++) {
+                int i = SUB * sub + l;
+                levels[i] = (byte) ScaleSearch.clamp(ScaleSearch.nearestInt((x[from + i] + min) / scale), 0, 15);
+            }
+        }
+
+        for (int chunk = 0; chunk < BLOCK / 64; chunk++) {
+            for (int l = 0; l < 32; l++) {
+                int low = levels[64 * chunk + l];
+                int high = levels[64 * chunk + 32 + l];
+                Blocks.putByte(block, at + QS + 32L * chunk + l, low | (high << 4));
+            }
+        }
+    }
+
+    /** ggml's {@code MIN(63, (uint8_t) nearest_int(v))}: a negative result wraps, then clamps. */
+    private static int sixBits(float value) {
+        return Math.min(63, ScaleSearch.nearestInt(value) & 0xFF);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.hearth.compute.quant;
+
+import dev.hearth.compute.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q5_0: blocks of 32 elements as one fp16 scale {@code d} and 32 five-bit levels {@code q};
+ * element {@code i} is {@code d · (q[i] − 16)}. The low four bits are packed as in Q4_0 (element
+ * {@code j} low nibble, {@code j + 16} high nibble of byte {@code j}); the fifth bit of element
+ * {@code i} is bit {@code i} of the little-endian 32-bit word {@code qh}.
+ *
+ * <pre>
+ * offset 0  d       fp16
+ * offset 2  qh      uint32, high bits
+ * offset 6  qs[16]  low 4 bits, two per byte
+ * </pre>
+ */
+final class Q5_0 implements WeightFormat {
+
+    private static final GgmlType TYPE = GgmlType.Q5_0;
+    private static final int BLOCK = 32;
+    private static final int HALF = BLOCK / 2;
+    private static final int QH = 2;
+    private static final int QS = 6;
+
+    @Override
+    public GgmlType type() {
+        return TYPE;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcByteOffset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.checkDequantize(TYPE, src, srcByteOffset, dst, dstOffset, count);
+        for (int b = 0; b < blocks; b++) {
+            dequantizeBlock(src, srcByteOffset + (long) b * TYPE.typeSize(), dst, dstOffset + b * BLOCK);
+        }
+    }
+
+    private static void dequantizeBlock(MemorySegment block, long at, float[] dst, int out) {
+        float d = Blocks.half(block, at);
+        int highBits = block.get(Blocks.INT_LE, at + QH);
+        for (int j = 0; j < HALF; j++) {
+            int packed = Blocks.unsignedByte(block, at + QS + j);
+            int low = (packed & 0xF) | (((highBits >>> j) & 1) << 4);
+            int high = (packed >> 4) | (((highBits >>> (j + HALF)) & 1) << 4);
+            dst[out + j] = (low - 16) * d;
+            dst[out + j + HALF] = (high - 16) * d;
+        }
+    }
+}

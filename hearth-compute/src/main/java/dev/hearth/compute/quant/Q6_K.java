@@ -1,0 +1,124 @@
+package dev.hearth.compute.quant;
+
+import dev.hearth.compute.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q6_K: super-blocks of 256 elements in 16 sub-blocks of 16, each element a 6-bit level {@code q};
+ * elements of sub-block {@code s} are {@code d · scales[s] · (q − 32)} with a signed 8-bit
+ * sub-block scale.
+ *
+ * <pre>
+ * offset   0  ql[128]     low 4 bits of each level
+ * offset 128  qh[64]      high 2 bits, four per byte
+ * offset 192  scales[16]  int8
+ * offset 208  d           fp16
+ * </pre>
+ *
+ * Each half of 128 elements uses 64 bytes of {@code ql} and 32 of {@code qh}. Element
+ * {@code 32·k + l} of the half ({@code k} in 0..3, {@code l} in 0..31) has its low bits in
+ * {@code ql[l + 32·(k % 2)]} (low nibble for {@code k < 2}, high nibble otherwise) and its high
+ * bits in bits {@code 2k, 2k+1} of {@code qh[l]}.
+ *
+ * <p>The quantizer is ggml's {@code quantize_row_q6_K_ref}: each sub-block gets a symmetric scale
+ * from {@link ScaleSearch#symmetric}, the sixteen scales are quantized to int8 against the
+ * largest, and every element is re-quantized against the scale it will be read with.
+ */
+final class Q6_K implements Quantizer {
+
+    private static final GgmlType TYPE = GgmlType.Q6_K;
+    private static final int BLOCK = GgmlType.QK_K;
+    private static final int SUB = 16;
+    private static final int SUB_BLOCKS = BLOCK / SUB;
+    private static final int QL = 0;
+    private static final int QH = 128;
+    private static final int SCALES = 192;
+    private static final int D = 208;
+
+    @Override
+    public GgmlType type() {
+        return TYPE;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcByteOffset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.checkDequantize(TYPE, src, srcByteOffset, dst, dstOffset, count);
+        for (int b = 0; b < blocks; b++) {
+            dequantizeBlock(src, srcByteOffset + (long) b * TYPE.typeSize(), dst, dstOffset + b * BLOCK);
+        }
+    }
+
+    private static void dequantizeBlock(MemorySegment block, long at, float[] dst, int out) {
+        float d = Blocks.half(block, at + D);
+        for (int i = 0; i < BLOCK; i++) {
+            int half = i / 128;
+            int k = (i % 128) / 32;
+            int l = i % 32;
+            int lowByte = Blocks.unsignedByte(block, at + QL + 64L * half + l + 32 * (k % 2));
+            int low = (lowByte >> (4 * (k / 2))) & 0xF;
+            int high = (Blocks.unsignedByte(block, at + QH + 32L * half + l) >> (2 * k)) & 3;
+            int q = (low | (high << 4)) - 32;
+            dst[out + i] = d * Blocks.signedByte(block, at + SCALES + i / SUB) * q;
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int count, MemorySegment dst, long dstByteOffset) {
+        int blocks = Blocks.checkQuantize(TYPE, src, srcOffset, count, dst, dstByteOffset);
+        for (int b = 0; b < blocks; b++) {
+            quantizeBlock(src, srcOffset + b * BLOCK, dst, dstByteOffset + (long) b * TYPE.typeSize());
+        }
+    }
+
+    private static void quantizeBlock(float[] x, int from, MemorySegment block, long at) {
+        byte[] levels = new byte[BLOCK];
+        float[] scales = new float[SUB_BLOCKS];
+        float maxScale = 0;
+        float maxAbsScale = 0;
+        for (int sub = 0; sub < SUB_BLOCKS; sub++) {
+            scales[sub] = ScaleSearch.symmetric(x, from + SUB * sub, SUB, 32, levels, SUB * sub);
+            if (Math.abs(scales[sub]) > maxAbsScale) {
+                maxAbsScale = Math.abs(scales[sub]);
+                maxScale = scales[sub];
+            }
+        }
+        if (maxAbsScale < ScaleSearch.GROUP_MAX_EPS) {
+            block.asSlice(at, TYPE.typeSize()).fill((byte) 0);
+            return;
+        }
+
+        float iscale = -128f / maxScale;
+        Blocks.putHalf(block, at + D, 1 / iscale);
+        byte[] quantizedScales = new byte[SUB_BLOCKS];
+        for (int sub = 0; sub < SUB_BLOCKS; sub++) {
+            quantizedScales[sub] = (byte) Math.min(127, ScaleSearch.nearestInt(iscale * scales[sub]));
+            Blocks.putByte(block, at + SCALES + sub, quantizedScales[sub]);
+        }
+
+        float d = Blocks.half(block, at + D);
+        for (int sub = 0; sub < SUB_BLOCKS; sub++) {
+            float scale = d * quantizedScales[sub];
+            if (scale == 0) {
+                continue; // keeps the search's levels; they read back as 0 either way
+            }
+            for (int l = 0; l < SUB; l++) {
+                int i = SUB * sub + l;
+                levels[i] = (byte) (ScaleSearch.clamp(ScaleSearch.nearestInt(x[from + i] / scale), -32, 31) + 32);
+            }
+        }
+
+        for (int half = 0; half < 2; half++) {
+            int base = 128 * half;
+            for (int l = 0; l < 32; l++) {
+                int q0 = levels[base + l];
+                int q1 = levels[base + l + 32];
+                int q2 = levels[base + l + 64];
+                int q3 = levels[base + l + 96];
+                Blocks.putByte(block, at + QL + 64L * half + l, (q0 & 0xF) | ((q2 & 0xF) << 4));
+                Blocks.putByte(block, at + QL + 64L * half + l + 32, (q1 & 0xF) | ((q3 & 0xF) << 4));
+                Blocks.putByte(block, at + QH + 32L * half + l,
+                        (q0 >> 4) | ((q1 >> 4) << 2) | ((q2 >> 4) << 4) | ((q3 >> 4) << 6));
+            }
+        }
+    }
+}

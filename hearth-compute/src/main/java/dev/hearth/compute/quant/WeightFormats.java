@@ -1,0 +1,64 @@
+package dev.hearth.compute.quant;
+
+import dev.hearth.compute.tensor.GgmlType;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The weight formats Hearth can read and write, looked up by ggml type.
+ *
+ * <p>This is the only place that maps a type to its format; the formats themselves know only their
+ * own layout. Every returned format is stateless and thread-safe.
+ */
+public final class WeightFormats {
+
+    private static final Map<GgmlType, WeightFormat> FORMATS = register(
+            new F32(), new F16(), new BF16(),
+            new Q4_0(), new Q4_1(), new Q5_0(), new Q5_1(), new Q8_0(),
+            new Q2_K(), new Q3_K(), new Q4_K(), new Q5_K(), new Q6_K(), new Q8_K());
+
+    private WeightFormats() {
+    }
+
+    /**
+     * The format that reads {@code type}.
+     *
+     * @throws UnsupportedTypeException if Hearth cannot dequantize {@code type}
+     */
+    public static WeightFormat of(GgmlType type) {
+        WeightFormat format = FORMATS.get(type);
+        if (format == null) {
+            throw new UnsupportedTypeException(type, "weight format");
+        }
+        return format;
+    }
+
+    /**
+     * The format that writes {@code type}.
+     *
+     * @throws UnsupportedTypeException if Hearth cannot quantize to {@code type}
+     */
+    public static Quantizer quantizer(GgmlType type) {
+        if (FORMATS.get(type) instanceof Quantizer quantizer) {
+            return quantizer;
+        }
+        throw new UnsupportedTypeException(type, "quantizer");
+    }
+
+    /** The types {@link #of(GgmlType)} accepts. */
+    public static Set<GgmlType> supportedTypes() {
+        return Collections.unmodifiableSet(FORMATS.keySet());
+    }
+
+    private static Map<GgmlType, WeightFormat> register(WeightFormat... formats) {
+        Map<GgmlType, WeightFormat> byType = new EnumMap<>(GgmlType.class);
+        for (WeightFormat format : formats) {
+            if (byType.put(format.type(), format) != null) {
+                throw new IllegalStateException("two weight formats for " + format.type());
+            }
+        }
+        return byType;
+    }
+}
