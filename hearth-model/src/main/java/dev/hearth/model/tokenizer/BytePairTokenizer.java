@@ -55,15 +55,24 @@ public final class BytePairTokenizer implements Tokenizer {
      * tokenizer.ggml.merges} and the pre-tokenizer {@code tokenizer.ggml.pre} names ({@code default}
      * when absent, as in llama.cpp).
      *
-     * @throws dev.hearth.model.gguf.GgufFormatException when the tokenizer keys are missing or malformed
-     * @throws IllegalArgumentException for a pre-tokenizer not supported here
+     * @throws dev.hearth.model.gguf.GgufFormatException when the tokenizer keys are missing or
+     *     malformed, or name a pre-tokenizer not supported here
      */
     public static Tokenizer fromGguf(GgufMetadata metadata) {
         Vocabulary vocabulary = GgufVocabularies.vocabulary(metadata);
         SpecialTokens specialTokens = GgufVocabularies.specialTokens(metadata, vocabulary);
         List<String> merges = metadata.getStringArray(GgufVocabularies.MERGES);
-        PreTokenizer preTokenizer = PreTokenizer.named(metadata.findString(GgufVocabularies.PRE).orElse("default"));
-        return create(vocabulary, merges, specialTokens, preTokenizer);
+        PreTokenizer preTokenizer;
+        try {
+            preTokenizer = PreTokenizer.named(metadata.findString(GgufVocabularies.PRE).orElse("default"));
+        } catch (IllegalArgumentException e) {
+            throw metadata.problem(GgufVocabularies.PRE, e.getMessage());
+        }
+        try {
+            return create(vocabulary, merges, specialTokens, preTokenizer);
+        } catch (IllegalArgumentException e) {
+            throw metadata.problem(GgufVocabularies.MERGES, e.getMessage());
+        }
     }
 
     /**
