@@ -10,8 +10,9 @@ import java.util.Map;
  * Cuts text into plain-text fragments and whole special tokens (control and user-defined
  * entries of the vocabulary), before the tokenizer's algorithm sees the plain parts.
  *
- * <p>At each position the longest special-token text that matches wins. Immutable and
- * thread-safe.
+ * <p>At each position the longest special-token text that matches wins. User-defined tokens are
+ * matched even when special parsing is off, as llama.cpp and Hugging Face do (vocabularies add
+ * them for text such as runs of spaces, not for control). Immutable and thread-safe.
  */
 public final class SpecialTokenSplitter {
 
@@ -22,29 +23,35 @@ public final class SpecialTokenSplitter {
         record Special(int id) implements Fragment {}
     }
 
-    private record Candidate(String text, int id) {}
+    private record Candidate(String text, int id, boolean control) {}
 
     // first character → candidates starting with it, longest first
     private final Map<Character, List<Candidate>> byFirstChar = new HashMap<>();
+    private final boolean hasUserDefined;
 
     public SpecialTokenSplitter(Vocabulary vocabulary) {
+        boolean userDefined = false;
         for (int id = 0; id < vocabulary.size(); id++) {
             String text = vocabulary.token(id);
-            if (vocabulary.type(id).isSpecial() && !text.isEmpty()) {
-                byFirstChar.computeIfAbsent(text.charAt(0), c -> new ArrayList<>()).add(new Candidate(text, id));
+            TokenType type = vocabulary.type(id);
+            if (type.isSpecial() && !text.isEmpty()) {
+                boolean control = type == TokenType.CONTROL;
+                byFirstChar.computeIfAbsent(text.charAt(0), c -> new ArrayList<>()).add(new Candidate(text, id, control));
+                userDefined |= !control;
             }
         }
+        hasUserDefined = userDefined;
         Comparator<Candidate> longestFirst = Comparator.comparingInt((Candidate c) -> c.text().length()).reversed();
         byFirstChar.values().forEach(list -> list.sort(longestFirst.thenComparingInt(Candidate::id)));
     }
 
     /**
-     * Splits {@code text}. With {@code parseSpecial} false the whole text is one plain fragment
+     * Splits {@code text}. With {@code parseSpecial} false only user-defined tokens are cut out
      * (nothing in untrusted text can become a control token). An empty text gives no fragments.
      */
     public List<Fragment> split(String text, boolean parseSpecial) {
         List<Fragment> out = new ArrayList<>();
-        if (!parseSpecial || byFirstChar.isEmpty()) {
+        if (byFirstChar.isEmpty() || (!parseSpecial && !hasUserDefined)) {
             if (!text.isEmpty()) {
                 out.add(new Fragment.Text(text));
             }
@@ -53,7 +60,7 @@ public final class SpecialTokenSplitter {
         int plainStart = 0;
         int i = 0;
         while (i < text.length()) {
-            Candidate match = longestMatchAt(text, i);
+            Candidate match = longestMatchAt(text, i, parseSpecial);
             if (match == null) {
                 i++;
                 continue;
@@ -71,11 +78,11 @@ public final class SpecialTokenSplitter {
         return out;
     }
 
-    private Candidate longestMatchAt(String text, int at) {
+    private Candidate longestMatchAt(String text, int at, boolean parseSpecial) {
         List<Candidate> candidates = byFirstChar.get(text.charAt(at));
         if (candidates != null) {
             for (Candidate c : candidates) {
-                if (text.startsWith(c.text(), at)) {
+                if ((parseSpecial || !c.control()) && text.startsWith(c.text(), at)) {
                     return c;
                 }
             }

@@ -14,7 +14,8 @@ public interface Tokenizer {
      *
      * @param parseSpecial when true, the text of a control or user-defined token (for example
      *     {@code <|im_start|>}) becomes that single token, as chat text rendered by a template needs;
-     *     when false it is tokenized as plain text, so untrusted user content cannot inject them
+     *     when false control-token text is tokenized as plain text, so untrusted user content cannot
+     *     inject them (user-defined tokens are still matched, as in llama.cpp and Hugging Face)
      */
     int[] encode(String text, boolean parseSpecial);
 
