@@ -11,6 +11,7 @@ public final class Tokenizers {
     // tokenizer.ggml.model → the algorithm that reads it, as llama.cpp names them
     private static final Map<String, Function<GgufMetadata, Tokenizer>> BY_MODEL = Map.of(
             "llama", SentencePieceTokenizer::fromGguf,
+            "gpt2", BytePairTokenizer::fromGguf,
             "bert", WordPieceTokenizer::fromGguf);
 
     private Tokenizers() {
@@ -21,6 +22,8 @@ public final class Tokenizers {
      *
      * @throws dev.hearth.model.gguf.GgufFormatException naming {@code tokenizer.ggml.model} when it
      *     is missing or names an algorithm Hearth does not have, or naming the key that is malformed
+     * @throws IllegalArgumentException for a BPE pre-tokenizer ({@code tokenizer.ggml.pre}) Hearth
+     *     does not have
      */
     public static Tokenizer fromGguf(GgufMetadata metadata) {
         String model = metadata.getString(GgufVocabularies.MODEL);
