@@ -2,6 +2,9 @@ package dev.hearth.model.arch.llama;
 
 import dev.hearth.compute.tensor.GgmlType;
 import dev.hearth.compute.tensor.Shape;
+import dev.hearth.model.generate.Generation;
+import dev.hearth.model.generate.Generator;
+import dev.hearth.model.generate.StopReason;
 import dev.hearth.model.gguf.GgufWriter;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.KvPrecision;
@@ -60,6 +63,22 @@ class Stories260kIT {
                 token = next;
             }
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void streamingGeneratorTellsTheSameStory() throws IOException {
+        Path data = TestData.file("stories260k");
+        Path gguf = Llama2cCheckpoint.convert(data.resolve("stories260K.bin"), data.resolve("tok512.bin"),
+                dir.resolve("stories260K.gguf"));
+        String expected = Files.readString(data.resolve("expected.txt"), StandardCharsets.UTF_8);
+        try (Model model = Models.open(gguf); KvCache cache = model.newCache(STEPS, KvPrecision.F16)) {
+            StringBuilder streamed = new StringBuilder();
+            // llama2.c prints one token per position: BOS and 199 generated tokens fill the cache,
+            // the 200th is chosen from the last position's logits
+            Generation story = Generator.greedy(model).generate(cache, new int[] {BOS}, STEPS, streamed::append);
+            assertThat(story.stopReason()).isEqualTo(StopReason.MAX_TOKENS);
+            assertThat(streamed.toString()).isEqualTo(story.text()).isEqualTo(expected);
         }
     }
 
