@@ -78,9 +78,9 @@ public final class BytePairTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean parseSpecial) {
+    public int[] encode(String text, SpecialTokenMode specials) {
         IntList ids = new IntList();
-        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, parseSpecial)) {
+        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, specials)) {
             switch (fragment) {
                 case SpecialTokenSplitter.Fragment.Special special -> ids.add(special.id());
                 case SpecialTokenSplitter.Fragment.Text plain -> encodePlain(plain.text(), ids);

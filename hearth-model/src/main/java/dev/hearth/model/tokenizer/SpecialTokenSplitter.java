@@ -10,9 +10,8 @@ import java.util.Map;
  * Cuts text into plain-text fragments and whole special tokens (control and user-defined
  * entries of the vocabulary), before the tokenizer's algorithm sees the plain parts.
  *
- * <p>At each position the longest special-token text that matches wins. User-defined tokens are
- * matched even when special parsing is off, as llama.cpp and Hugging Face do (vocabularies add
- * them for text such as runs of spaces, not for control). Immutable and thread-safe.
+ * <p>At each position the longest special-token text that matches wins; which tokens take part
+ * is the caller's {@link SpecialTokenMode}. Immutable and thread-safe.
  */
 public final class SpecialTokenSplitter {
 
@@ -46,12 +45,12 @@ public final class SpecialTokenSplitter {
     }
 
     /**
-     * Splits {@code text}. With {@code parseSpecial} false only user-defined tokens are cut out
-     * (nothing in untrusted text can become a control token). An empty text gives no fragments.
+     * Splits {@code text}, cutting out the special tokens {@code mode} matches. An empty text gives
+     * no fragments.
      */
-    public List<Fragment> split(String text, boolean parseSpecial) {
+    public List<Fragment> split(String text, SpecialTokenMode mode) {
         List<Fragment> out = new ArrayList<>();
-        if (byFirstChar.isEmpty() || (!parseSpecial && !hasUserDefined)) {
+        if (byFirstChar.isEmpty() || !mode.matchesUserDefined() || (!mode.matchesControl() && !hasUserDefined)) {
             if (!text.isEmpty()) {
                 out.add(new Fragment.Text(text));
             }
@@ -60,7 +59,7 @@ public final class SpecialTokenSplitter {
         int plainStart = 0;
         int i = 0;
         while (i < text.length()) {
-            Candidate match = longestMatchAt(text, i, parseSpecial);
+            Candidate match = longestMatchAt(text, i, mode);
             if (match == null) {
                 i++;
                 continue;
@@ -78,11 +77,11 @@ public final class SpecialTokenSplitter {
         return out;
     }
 
-    private Candidate longestMatchAt(String text, int at, boolean parseSpecial) {
+    private Candidate longestMatchAt(String text, int at, SpecialTokenMode mode) {
         List<Candidate> candidates = byFirstChar.get(text.charAt(at));
         if (candidates != null) {
             for (Candidate c : candidates) {
-                if ((parseSpecial || !c.control()) && text.startsWith(c.text(), at)) {
+                if ((c.control() ? mode.matchesControl() : mode.matchesUserDefined()) && text.startsWith(c.text(), at)) {
                     return c;
                 }
             }

@@ -79,9 +79,9 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean parseSpecial) {
+    public int[] encode(String text, SpecialTokenMode specials) {
         IntStream.Builder ids = IntStream.builder();
-        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, parseSpecial)) {
+        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, specials)) {
             switch (fragment) {
                 case SpecialTokenSplitter.Fragment.Special special -> ids.add(special.id());
                 case SpecialTokenSplitter.Fragment.Text plain -> {

@@ -34,7 +34,7 @@ class BytePairConformanceIT {
         List<VocabTestCases.Case> cases = VocabTestCases.read(name);
         List<String> failures = new ArrayList<>();
         for (VocabTestCases.Case c : cases) {
-            int[] actual = tokenizer.encode(c.text(), false);
+            int[] actual = tokenizer.encode(c.text(), SpecialTokenMode.USER_DEFINED);
             if (!Arrays.equals(actual, c.expected())) {
                 failures.add(c + ": expected " + Arrays.toString(c.expected()) + " but got " + Arrays.toString(actual));
             }

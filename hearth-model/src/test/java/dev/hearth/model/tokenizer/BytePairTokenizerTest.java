@@ -74,21 +74,21 @@ class BytePairTokenizerTest {
     @Test
     void controlTokenTextIsOneTokenOnlyWhenParsingSpecials() {
         Tokenizer tokenizer = tokenizer(List.of());
-        assertThat(tokenizer.encode("<|im_start|>hi", true)).containsExactly(IM_START, 'h', 'i');
-        assertThat(tokenizer.encode("<|im_start|>hi", false)).doesNotContain(IM_START).startsWith('<', '|');
+        assertThat(tokenizer.encode("<|im_start|>hi", SpecialTokenMode.ALL)).containsExactly(IM_START, 'h', 'i');
+        assertThat(tokenizer.encode("<|im_start|>hi", SpecialTokenMode.USER_DEFINED)).doesNotContain(IM_START).startsWith('<', '|');
     }
 
     @Test
     void userDefinedTokenTextIsOneTokenEvenWithoutParsingSpecials() {
         Tokenizer tokenizer = tokenizer(List.of());
-        assertThat(tokenizer.encode("a<think>", false)).containsExactly('a', THINK);
+        assertThat(tokenizer.encode("a<think>", SpecialTokenMode.USER_DEFINED)).containsExactly('a', THINK);
     }
 
     @Test
     void decodesBytesBackAndRendersControlTokensOnlyWhenAsked() {
         Tokenizer tokenizer = tokenizer(List.of());
         String text = "<|im_start|>我 🦙\n<think>é";
-        int[] ids = tokenizer.encode(text, true);
+        int[] ids = tokenizer.encode(text, SpecialTokenMode.ALL);
         assertThat(ids).contains(IM_START, THINK);
         assertThat(tokenizer.decode(ids, true)).isEqualTo(text);
         assertThat(tokenizer.decode(ids, false)).isEqualTo("我 🦙\n<think>é");

@@ -53,7 +53,7 @@ class HuggingFaceTokenizersTest {
         assertThat(vocabulary.type(11)).isEqualTo(TokenType.USER_DEFINED);
         assertThat(vocabulary.token(10)).isEqualTo("[PAD10]"); // an id nothing claims
         assertThat(vocabulary.type(10)).isEqualTo(TokenType.UNUSED);
-        assertThat(tokenizer.encode("<|im_start|><tool>", true)).containsExactly(9, 11);
+        assertThat(tokenizer.encode("<|im_start|><tool>", SpecialTokenMode.ALL)).containsExactly(9, 11);
     }
 
     @Test

@@ -25,7 +25,7 @@ class WordPieceConformanceIT {
     @ParameterizedTest(name = "bert-bge {0}")
     @MethodSource("cases")
     void encodesExactlyAsLlamaCpp(VocabTestCases.Case testCase) {
-        assertThat(tokenizer.encode(testCase.text(), false)).containsExactly(testCase.expected());
+        assertThat(tokenizer.encode(testCase.text(), SpecialTokenMode.USER_DEFINED)).containsExactly(testCase.expected());
     }
 
     @Test
@@ -38,13 +38,13 @@ class WordPieceConformanceIT {
 
     @Test
     void decodesLowerCasedWordsSeparatedBySingleSpaces() {
-        int[] ids = tokenizer.encode("  Héllo,   WORLD! Tokenization", false);
+        int[] ids = tokenizer.encode("  Héllo,   WORLD! Tokenization", SpecialTokenMode.USER_DEFINED);
         assertThat(tokenizer.decode(ids)).isEqualTo("hello , world ! tokenization");
     }
 
     @Test
     void streamingDecodeMatchesWholeDecode() {
-        int[] ids = tokenizer.encode("我想在apple工作 unaffable", false);
+        int[] ids = tokenizer.encode("我想在apple工作 unaffable", SpecialTokenMode.USER_DEFINED);
         StreamingDecoder decoder = tokenizer.streamingDecoder(false);
         StringBuilder streamed = new StringBuilder();
         for (int id : ids) {
