@@ -101,8 +101,8 @@ final class DecoderModel implements Model {
                 rmsNormRows(s.k, s.k, layer.kNorm(), T * c.kvHeads(), c.headDim());
             }
             // RoPE: rotate each query and key head by its token's position
+            float[] inv = c.rope().invFrequencies();
             for (int t = 0; t < T; t++) {
-                float[] inv = c.rope().invFrequencies();
                 kernels.rope(s.q, t * c.qDim(), c.heads(), c.headDim(), start + t, inv, c.rope().neox());
                 kernels.rope(s.k, t * c.kvDim(), c.kvHeads(), c.headDim(), start + t, inv, c.rope().neox());
             }
