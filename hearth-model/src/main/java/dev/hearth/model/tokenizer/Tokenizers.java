@@ -31,8 +31,8 @@ public final class Tokenizers {
         String model = metadata.getString(GgufVocabularies.MODEL);
         Function<GgufMetadata, Tokenizer> factory = BY_GGUF_MODEL.get(model);
         if (factory == null) {
-            throw metadata.problem(GgufVocabularies.MODEL, "tokenizer model '" + model
-                    + "' is not supported (Hearth reads " + String.join(", ", BY_GGUF_MODEL.keySet().stream().sorted().toList()) + ")");
+            throw metadata.problem(GgufVocabularies.MODEL, "unsupported tokenizer '" + model
+                    + "' (expected one of " + String.join(", ", BY_GGUF_MODEL.keySet().stream().sorted().toList()) + ")");
         }
         return factory.apply(metadata);
     }
