@@ -50,6 +50,26 @@ public record SamplingParams(
                 frequencyPenalty, penaltyWindow, seed);
     }
 
+    public SamplingParams withTopK(int topK) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
+                frequencyPenalty, penaltyWindow, seed);
+    }
+
+    public SamplingParams withTopP(float topP) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
+                frequencyPenalty, penaltyWindow, seed);
+    }
+
+    public SamplingParams withMinP(float minP) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
+                frequencyPenalty, penaltyWindow, seed);
+    }
+
+    public SamplingParams withRepetitionPenalty(float repetitionPenalty) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
+                frequencyPenalty, penaltyWindow, seed);
+    }
+
     public SamplingParams withSeed(long seed) {
         return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
                 frequencyPenalty, penaltyWindow, OptionalLong.of(seed));

@@ -2,6 +2,7 @@ package dev.hearth.model.arch.llama;
 
 import dev.hearth.model.convert.Llama2cConverter;
 import dev.hearth.model.generate.Generation;
+import dev.hearth.model.generate.GenerationParams;
 import dev.hearth.model.generate.Generator;
 import dev.hearth.model.generate.StopReason;
 import dev.hearth.model.runtime.KvCache;
@@ -69,7 +70,7 @@ class Stories260kIT {
             StringBuilder streamed = new StringBuilder();
             // llama2.c prints one token per position: BOS and 199 generated tokens fill the cache,
             // the 200th is chosen from the last position's logits
-            Generation story = Generator.greedy(model).generate(cache, new int[] {BOS}, STEPS, streamed::append);
+            Generation story = Generator.of(model).generate(cache, new int[] {BOS}, GenerationParams.greedy(STEPS), streamed::append);
             assertThat(story.stopReason()).isEqualTo(StopReason.MAX_TOKENS);
             assertThat(streamed.toString()).isEqualTo(story.text()).isEqualTo(expected);
         }
@@ -83,12 +84,12 @@ class Stories260kIT {
         try (Model model = Models.open(gguf);
              KvCache decoded = model.newCache(STEPS, KvPrecision.F32);
              KvCache prompted = model.newCache(STEPS, KvPrecision.F32)) {
-            int[] story = Generator.greedy(model).generate(decoded, new int[] {BOS}, 120, text -> { }).tokens();
+            int[] story = Generator.of(model).generate(decoded, new int[] {BOS}, GenerationParams.greedy(120), text -> { }).tokens();
             // BOS and the first 70 tokens as one prompt (matrix-matrix, in batches), then decoding
             int[] prompt = new int[71];
             prompt[0] = BOS;
             System.arraycopy(story, 0, prompt, 1, 70);
-            int[] rest = Generator.greedy(model).generate(prompted, prompt, 50, text -> { }).tokens();
+            int[] rest = Generator.of(model).generate(prompted, prompt, GenerationParams.greedy(50), text -> { }).tokens();
             assertThat(rest).containsExactly(java.util.Arrays.copyOfRange(story, 70, 120));
         }
     }
