@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Run large language models on your own machines, in pure Java.",
-        subcommands = {InfoCommand.class, TokenizeCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TokenizeCommand.class, ConvertCommand.class, GenerateCommand.class, RunCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Hearth implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -32,6 +33,7 @@ public final class Hearth implements Runnable {
     static CommandLine commandLine() {
         Hearth root = new Hearth();
         CommandLine cl = new CommandLine(root);
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // --kv f16
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("hearth: " + oneLine(e));
