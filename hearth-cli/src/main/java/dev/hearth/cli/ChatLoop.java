@@ -21,7 +21,7 @@ import org.jline.reader.UserInterruptException;
  */
 final class ChatLoop {
     static final String PROMPT = "> ";
-    static final String CONTINUATION = ". ";
+    static final String CONTINUATION = "... ";
     static final String HELP = """
             Type a message and press Enter. A line ending in \\ continues on the next line; \"\"\" on a line
             of its own starts and ends a block of lines.
