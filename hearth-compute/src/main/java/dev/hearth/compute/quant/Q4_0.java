@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_0: blocks of 32 elements as one fp16 scale {@code d} and 32 four-bit levels {@code q};
@@ -18,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  * {@code −8d .. 7d}. Elements of the opposite sign beyond {@code 7.5|d|} clamp to level 15 and may
  * be off by up to {@code |d| = max|x|/8}; every other element is off by at most {@code |d|/2}.
  */
-final class Q4_0 implements Quantizer {
+final class Q4_0 implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q4_0;
     private static final int BLOCK = 32;
@@ -78,5 +81,58 @@ final class Q4_0 implements Quantizer {
     /** ggml's {@code MIN(15, (int8_t)(v + 8.5f))}: adding 8.5 and truncating rounds half up. */
     private static int level(float scaled) {
         return Math.min(15, (int) (scaled + 8.5f));
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            FloatVector blockSum = FloatVector.zero(Lanes.F);
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + j, Lanes.LE);
+                blockSum = low(packed).fma(Lanes.x(x, xb + j), blockSum);
+                blockSum = high(packed).fma(Lanes.x(x, xb + HALF + j), blockSum);
+            }
+            sum = blockSum.fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at)), sum);
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
+            for (int j = 0; j < BLOCK; j += Lanes.L) {
+                ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + j % HALF, Lanes.LE);
+                FloatVector v = (j < HALF ? low(packed) : high(packed)).mul(d);
+                a0 = v.fma(Lanes.x(x, xb + j), a0);
+                a1 = v.fma(Lanes.x(x, xb + xStride + j), a1);
+                a2 = v.fma(Lanes.x(x, xb + 2 * xStride + j), a2);
+                a3 = v.fma(Lanes.x(x, xb + 3 * xStride + j), a3);
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    /** The low-nibble levels of {@code L} packed bytes, minus 8. */
+    private static FloatVector low(ByteVector packed) {
+        return Lanes.toFloats(packed.and((byte) 0xF).sub((byte) 8));
+    }
+
+    /** The high-nibble levels of {@code L} packed bytes, minus 8. */
+    private static FloatVector high(ByteVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
     }
 }

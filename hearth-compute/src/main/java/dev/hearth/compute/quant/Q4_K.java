@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_K: super-blocks of 256 elements in 8 sub-blocks of 32, each element a 4-bit level {@code q}.
@@ -23,7 +26,7 @@ import java.lang.foreign.MemorySegment;
  * mins are then quantized to 6 bits against their maxima, and every element is re-quantized
  * against the scale and min it will actually be read with.
  */
-final class Q4_K implements Quantizer {
+final class Q4_K implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q4_K;
     private static final int BLOCK = GgmlType.QK_K;
@@ -136,5 +139,68 @@ final class Q4_K implements Quantizer {
     /** ggml's {@code MIN(63, (uint8_t) nearest_int(v))}: a negative result wraps, then clamps. */
     private static int sixBits(float value) {
         return Math.min(63, ScaleSearch.nearestInt(value) & 0xFF);
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            float dmin = Blocks.half(w, at + DMIN);
+            for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
+                int sub = 2 * pair;
+                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.scale(w, at + SCALES, sub));
+                FloatVector minLow = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(w, at + SCALES, sub));
+                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.scale(w, at + SCALES, sub + 1));
+                FloatVector minHigh = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(w, at + SCALES, sub + 1));
+                int xs = xOffset + b * BLOCK + SUB * sub;
+                for (int l = 0; l < SUB; l += Lanes.L) {
+                    ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + 32L * pair + l, Lanes.LE);
+                    sum = low(packed).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), sum);
+                    sum = high(packed).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), sum);
+                }
+            }
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            float dmin = Blocks.half(w, at + DMIN);
+            for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.scale(w, at + SCALES, sub));
+                FloatVector min = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(w, at + SCALES, sub));
+                int xs = xOffset + b * BLOCK + SUB * sub;
+                for (int l = 0; l < SUB; l += Lanes.L) {
+                    ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + 32L * (sub / 2) + l, Lanes.LE);
+                    FloatVector v = (sub % 2 == 0 ? low(packed) : high(packed)).fma(scale, min);
+                    a0 = v.fma(Lanes.x(x, xs + l), a0);
+                    a1 = v.fma(Lanes.x(x, xs + xStride + l), a1);
+                    a2 = v.fma(Lanes.x(x, xs + 2 * xStride + l), a2);
+                    a3 = v.fma(Lanes.x(x, xs + 3 * xStride + l), a3);
+                }
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    private static FloatVector low(ByteVector packed) {
+        return Lanes.toFloats(packed.and((byte) 0xF));
+    }
+
+    private static FloatVector high(ByteVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4));
     }
 }

@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q6_K: super-blocks of 256 elements in 16 sub-blocks of 16, each element a 6-bit level {@code q};
@@ -24,7 +27,7 @@ import java.lang.foreign.MemorySegment;
  * from {@link ScaleSearch#symmetric}, the sixteen scales are quantized to int8 against the
  * largest, and every element is re-quantized against the scale it will be read with.
  */
-final class Q6_K implements Quantizer {
+final class Q6_K implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q6_K;
     private static final int BLOCK = GgmlType.QK_K;
@@ -120,5 +123,66 @@ final class Q6_K implements Quantizer {
                         (q0 >> 4) | ((q1 >> 4) << 2) | ((q2 >> 4) << 4) | ((q3 >> 4) << 6));
             }
         }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            for (int half = 0; half < 2; half++) {
+                int xh = xOffset + b * BLOCK + 128 * half;
+                for (int l = 0; l < 32; l += Lanes.L) {
+                    for (int k = 0; k < 4; k++) {
+                        sum = level(w, at, half, k, l, d).fma(Lanes.x(x, xh + 32 * k + l), sum);
+                    }
+                }
+            }
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            for (int half = 0; half < 2; half++) {
+                int xh = xOffset + b * BLOCK + 128 * half;
+                for (int l = 0; l < 32; l += Lanes.L) {
+                    for (int k = 0; k < 4; k++) {
+                        FloatVector v = level(w, at, half, k, l, d);
+                        int xi = xh + 32 * k + l;
+                        a0 = v.fma(Lanes.x(x, xi), a0);
+                        a1 = v.fma(Lanes.x(x, xi + xStride), a1);
+                        a2 = v.fma(Lanes.x(x, xi + 2 * xStride), a2);
+                        a3 = v.fma(Lanes.x(x, xi + 3 * xStride), a3);
+                    }
+                }
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    /**
+     * Elements {@code 32·k + l .. + L} of half {@code half} of the block at {@code at}, dequantized:
+     * the layout the class comment describes, {@code L} lanes at a time (all in one sub-block).
+     */
+    private static FloatVector level(MemorySegment w, long at, int half, int k, int l, float d) {
+        ByteVector low = ByteVector.fromMemorySegment(Lanes.B, w, at + QL + 64L * half + l + 32 * (k % 2), Lanes.LE)
+                .lanewise(VectorOperators.LSHR, 4 * (k / 2)).and((byte) 0xF);
+        ByteVector high = ByteVector.fromMemorySegment(Lanes.B, w, at + QH + 32L * half + l, Lanes.LE)
+                .lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+        float scale = d * Blocks.signedByte(w, at + SCALES + (128 * half + 32 * k + l) / SUB);
+        return Lanes.toFloats(low.or(high).sub((byte) 32)).mul(scale);
     }
 }
