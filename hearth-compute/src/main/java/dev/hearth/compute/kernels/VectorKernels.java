@@ -3,9 +3,15 @@ package dev.hearth.compute.kernels;
 import dev.hearth.compute.quant.FloatRows;
 import dev.hearth.compute.quant.FusedDot;
 import dev.hearth.compute.quant.WeightFormats;
+import dev.hearth.compute.tensor.GgmlType;
 import dev.hearth.compute.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import jdk.incubator.vector.FloatVector;
@@ -43,10 +49,11 @@ final class VectorKernels implements Kernels {
     private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
     /** Tokens whose activations stay in cache while every weight row streams past. */
     private static final int TOKEN_BLOCK = 32;
-    /** Tokens multiplied per read of a row. */
-    private static final int TILE = 4;
     /** Multiply-adds below which a range is not worth handing to another thread. */
     private static final int MIN_RANGE_WORK = 1 << 15;
+
+    /** Each fused format's {@link FusedDot#matMulRows}, bound to the format; see {@link #fusedRows}. */
+    private static final Map<GgmlType, MethodHandle> RANGE_KERNELS = rangeKernels();
 
     private final WorkerPool pool;
 
@@ -67,7 +74,7 @@ final class VectorKernels implements Kernels {
             int yo = yOffset + t0 * rows;
             int grain = Math.max(ceilDiv(rows, 4 * pool.threads()), ceilDiv(MIN_RANGE_WORK, Math.max(1, cols * n)));
             if (fused.isPresent()) {
-                FusedDot kernel = fused.get();
+                MethodHandle kernel = RANGE_KERNELS.get(w.type());
                 pool.forRanges(rows, grain, (from, to) -> fusedRows(kernel, w, from, to, x, xo, n, y, yo));
             } else {
                 pool.forRanges(rows, grain, (from, to) -> dequantizedRows(w, from, to, x, xo, n, y, yo));
@@ -75,22 +82,21 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Rows {@code [from, to)} times {@code n} tokens with the format's fused kernel. */
-    private static void fusedRows(FusedDot kernel, Tensor w, int from, int to, float[] x, int xOffset, int n,
+    /**
+     * Rows {@code [from, to)} times {@code n} tokens with the format's fused kernel, called through a
+     * method handle that the JIT cannot see through. A direct interface call here would have the
+     * kernels of the two formats a model mixes most (Q4_K and Q6_K, say) inlined into this one
+     * method; that overflows the compiler's inlining budget, leaves the vectors boxed, and runs
+     * ten to twenty times slower. Through the handle each format's kernels stay a unit of their own.
+     */
+    private static void fusedRows(MethodHandle kernel, Tensor w, int from, int to, float[] x, int xOffset, int n,
             float[] y, int yOffset) {
-        MemorySegment data = w.data();
-        long rowBytes = w.rowBytes();
-        int rows = w.rows();
-        int cols = w.cols();
-        for (int r = from; r < to; r++) {
-            long rowAt = r * rowBytes;
-            int t = 0;
-            for (; t + TILE <= n; t += TILE) {
-                kernel.dot4(data, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * rows + r, rows);
-            }
-            for (; t < n; t++) {
-                y[yOffset + t * rows + r] = kernel.dot(data, rowAt, cols, x, xOffset + t * cols);
-            }
+        try {
+            kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, n, y, yOffset, w.rows());
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 
@@ -380,6 +386,24 @@ final class VectorKernels implements Kernels {
     /** {@code tanh(x) = 1 − 2 / (e^{2x} + 1)}, exact at ±∞; absolute error about 2^-23. */
     private static FloatVector tanh(FloatVector x) {
         return FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(x.add(x)).add(1f)));
+    }
+
+    private static Map<GgmlType, MethodHandle> rangeKernels() {
+        MethodType type = MethodType.methodType(void.class, MemorySegment.class, int.class, int.class, int.class,
+                float[].class, int.class, int.class, float[].class, int.class, int.class);
+        Map<GgmlType, MethodHandle> kernels = new EnumMap<>(GgmlType.class);
+        try {
+            MethodHandle matMulRows = MethodHandles.publicLookup().findVirtual(FusedDot.class, "matMulRows", type);
+            for (GgmlType ggmlType : WeightFormats.supportedTypes()) {
+                Optional<FusedDot> fused = WeightFormats.fusedDot(ggmlType);
+                if (fused.isPresent()) {
+                    kernels.put(ggmlType, matMulRows.bindTo(fused.get()));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        return kernels;
     }
 
     private static int ceilDiv(int a, int b) {

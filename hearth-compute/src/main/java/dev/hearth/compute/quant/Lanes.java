@@ -49,9 +49,17 @@ final class Lanes {
         return (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** {@code L} signed byte lanes, as floats. */
-    static FloatVector toFloats(ByteVector levels) {
-        return (FloatVector) levels.convertShape(VectorOperators.B2F, F, 0);
+    /**
+     * {@code L} signed bytes at {@code at}, widened to ints: packed levels are unpacked in int lanes,
+     * because x86 has no byte shifts and the JIT's emulation of them is slow.
+     */
+    static IntVector ints(MemorySegment w, long at) {
+        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** Int lanes as floats. */
+    static FloatVector toFloats(IntVector levels) {
+        return (FloatVector) levels.convert(VectorOperators.I2F, 0);
     }
 
     /** {@code L} little-endian floats at {@code at}. */
@@ -62,15 +70,17 @@ final class Lanes {
     /**
      * {@code L} IEEE halves at {@code at}, widened exactly (as {@link Float#float16ToFloat}): the
      * magnitude bits shifted into a float's place and multiplied by 2^112 re-bias normals and
-     * subnormals alike; infinities and NaNs get the float's all-ones exponent instead.
+     * subnormals alike; infinities get the float's all-ones exponent instead, and NaNs come out
+     * quiet with their payload, as the JDK (and x86's {@code vcvtph2ps}) widen them.
      */
     static FloatVector halves(MemorySegment w, long at) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
         IntVector magnitude = h.and(HALF_MAGNITUDE);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
         IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, HALF_EXPONENT);
-        IntVector bits = finite.blend(shifted.or(0x7F800000), special);
+        VectorMask<Integer> infinite = magnitude.compare(VectorOperators.EQ, HALF_EXPONENT);
+        VectorMask<Integer> nan = magnitude.compare(VectorOperators.GT, HALF_EXPONENT);
+        IntVector bits = finite.blend(shifted.or(0x7F800000), infinite).blend(shifted.or(0x7FC00000), nan);
         IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         return bits.or(sign).reinterpretAsFloats();
     }

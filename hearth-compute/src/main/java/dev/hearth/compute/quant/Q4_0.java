@@ -2,8 +2,8 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -84,6 +84,22 @@ final class Q4_0 implements Quantizer, FusedDot {
     }
 
     @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
         FloatVector sum = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
@@ -91,7 +107,7 @@ final class Q4_0 implements Quantizer, FusedDot {
             int xb = xOffset + b * BLOCK;
             FloatVector blockSum = FloatVector.zero(Lanes.F);
             for (int j = 0; j < HALF; j += Lanes.L) {
-                ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + j, Lanes.LE);
+                IntVector packed = Lanes.ints(w, at + QS + j);
                 blockSum = low(packed).fma(Lanes.x(x, xb + j), blockSum);
                 blockSum = high(packed).fma(Lanes.x(x, xb + HALF + j), blockSum);
             }
@@ -112,7 +128,7 @@ final class Q4_0 implements Quantizer, FusedDot {
             int xb = xOffset + b * BLOCK;
             FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
             for (int j = 0; j < BLOCK; j += Lanes.L) {
-                ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + j % HALF, Lanes.LE);
+                IntVector packed = Lanes.ints(w, at + QS + j % HALF);
                 FloatVector v = (j < HALF ? low(packed) : high(packed)).mul(d);
                 a0 = v.fma(Lanes.x(x, xb + j), a0);
                 a1 = v.fma(Lanes.x(x, xb + xStride + j), a1);
@@ -127,12 +143,12 @@ final class Q4_0 implements Quantizer, FusedDot {
     }
 
     /** The low-nibble levels of {@code L} packed bytes, minus 8. */
-    private static FloatVector low(ByteVector packed) {
-        return Lanes.toFloats(packed.and((byte) 0xF).sub((byte) 8));
+    private static FloatVector low(IntVector packed) {
+        return Lanes.toFloats(packed.and(0xF).sub(8));
     }
 
     /** The high-nibble levels of {@code L} packed bytes, minus 8. */
-    private static FloatVector high(ByteVector packed) {
-        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+    private static FloatVector high(IntVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.ASHR, 4).and(0xF).sub(8));
     }
 }

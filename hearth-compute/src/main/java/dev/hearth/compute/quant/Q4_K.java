@@ -2,8 +2,10 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -35,6 +37,8 @@ final class Q4_K implements Quantizer, FusedDot {
     private static final int DMIN = 2;
     private static final int SCALES = 4;
     private static final int QS = 16;
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -142,21 +146,39 @@ final class Q4_K implements Quantizer, FusedDot {
     }
 
     @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
         FloatVector sum = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             float dmin = Blocks.half(w, at + DMIN);
+            long scales0to7 = w.get(LONG_LE, at + SCALES);
+            int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
             for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
                 int sub = 2 * pair;
-                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.scale(w, at + SCALES, sub));
-                FloatVector minLow = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(w, at + SCALES, sub));
-                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.scale(w, at + SCALES, sub + 1));
-                FloatVector minHigh = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(w, at + SCALES, sub + 1));
+                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub));
+                FloatVector minLow = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub));
+                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub + 1));
+                FloatVector minHigh = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub + 1));
                 int xs = xOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + 32L * pair + l, Lanes.LE);
+                    IntVector packed = Lanes.ints(w, at + QS + 32L * pair + l);
                     sum = low(packed).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), sum);
                     sum = high(packed).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), sum);
                 }
@@ -176,12 +198,14 @@ final class Q4_K implements Quantizer, FusedDot {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             float dmin = Blocks.half(w, at + DMIN);
+            long scales0to7 = w.get(LONG_LE, at + SCALES);
+            int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
             for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
-                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.scale(w, at + SCALES, sub));
-                FloatVector min = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(w, at + SCALES, sub));
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub));
+                FloatVector min = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub));
                 int xs = xOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    ByteVector packed = ByteVector.fromMemorySegment(Lanes.B, w, at + QS + 32L * (sub / 2) + l, Lanes.LE);
+                    IntVector packed = Lanes.ints(w, at + QS + 32L * (sub / 2) + l);
                     FloatVector v = (sub % 2 == 0 ? low(packed) : high(packed)).fma(scale, min);
                     a0 = v.fma(Lanes.x(x, xs + l), a0);
                     a1 = v.fma(Lanes.x(x, xs + xStride + l), a1);
@@ -196,11 +220,11 @@ final class Q4_K implements Quantizer, FusedDot {
         y[yOffset + 3 * yStride] = Lanes.sum(a3);
     }
 
-    private static FloatVector low(ByteVector packed) {
-        return Lanes.toFloats(packed.and((byte) 0xF));
+    private static FloatVector low(IntVector packed) {
+        return Lanes.toFloats(packed.and(0xF));
     }
 
-    private static FloatVector high(ByteVector packed) {
-        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4));
+    private static FloatVector high(IntVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.ASHR, 4).and(0xF));
     }
 }

@@ -2,8 +2,8 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -126,6 +126,22 @@ final class Q6_K implements Quantizer, FusedDot {
     }
 
     @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
         FloatVector sum = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
@@ -134,8 +150,12 @@ final class Q6_K implements Quantizer, FusedDot {
             for (int half = 0; half < 2; half++) {
                 int xh = xOffset + b * BLOCK + 128 * half;
                 for (int l = 0; l < 32; l += Lanes.L) {
+                    IntVector low0 = Lanes.ints(w, at + QL + 64L * half + l);
+                    IntVector low1 = Lanes.ints(w, at + QL + 64L * half + 32 + l);
+                    IntVector high = Lanes.ints(w, at + QH + 32L * half + l);
                     for (int k = 0; k < 4; k++) {
-                        sum = level(w, at, half, k, l, d).fma(Lanes.x(x, xh + 32 * k + l), sum);
+                        FloatVector v = level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l));
+                        sum = v.fma(Lanes.x(x, xh + 32 * k + l), sum);
                     }
                 }
             }
@@ -156,8 +176,11 @@ final class Q6_K implements Quantizer, FusedDot {
             for (int half = 0; half < 2; half++) {
                 int xh = xOffset + b * BLOCK + 128 * half;
                 for (int l = 0; l < 32; l += Lanes.L) {
+                    IntVector low0 = Lanes.ints(w, at + QL + 64L * half + l);
+                    IntVector low1 = Lanes.ints(w, at + QL + 64L * half + 32 + l);
+                    IntVector high = Lanes.ints(w, at + QH + 32L * half + l);
                     for (int k = 0; k < 4; k++) {
-                        FloatVector v = level(w, at, half, k, l, d);
+                        FloatVector v = level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l));
                         int xi = xh + 32 * k + l;
                         a0 = v.fma(Lanes.x(x, xi), a0);
                         a1 = v.fma(Lanes.x(x, xi + xStride), a1);
@@ -174,15 +197,18 @@ final class Q6_K implements Quantizer, FusedDot {
     }
 
     /**
-     * Elements {@code 32·k + l .. + L} of half {@code half} of the block at {@code at}, dequantized:
+     * Elements {@code 32·k + l .. + L} of a half block, dequantized, from the {@code ql} bytes
+     * {@code low} (at {@code l + 32·(k % 2)}) and the {@code qh} bytes {@code high} (at {@code l}):
      * the layout the class comment describes, {@code L} lanes at a time (all in one sub-block).
      */
-    private static FloatVector level(MemorySegment w, long at, int half, int k, int l, float d) {
-        ByteVector low = ByteVector.fromMemorySegment(Lanes.B, w, at + QL + 64L * half + l + 32 * (k % 2), Lanes.LE)
-                .lanewise(VectorOperators.LSHR, 4 * (k / 2)).and((byte) 0xF);
-        ByteVector high = ByteVector.fromMemorySegment(Lanes.B, w, at + QH + 32L * half + l, Lanes.LE)
-                .lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-        float scale = d * Blocks.signedByte(w, at + SCALES + (128 * half + 32 * k + l) / SUB);
-        return Lanes.toFloats(low.or(high).sub((byte) 32)).mul(scale);
+    private static FloatVector level(IntVector low, IntVector high, int k, float scale) {
+        IntVector q = low.lanewise(VectorOperators.ASHR, 4 * (k / 2)).and(0xF)
+                .or(high.lanewise(VectorOperators.ASHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4));
+        return Lanes.toFloats(q.sub(32)).mul(scale);
+    }
+
+    /** {@code d} times the scale of the sub-block that holds elements {@code 32·k + l ..} of the half. */
+    private static float scale(MemorySegment w, long at, float d, int half, int k, int l) {
+        return d * Blocks.signedByte(w, at + SCALES + (128 * half + 32 * k + l) / SUB);
     }
 }
