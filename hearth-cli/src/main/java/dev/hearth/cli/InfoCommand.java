@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.model.gguf.GgufFile;
 import dev.hearth.model.gguf.GgufSummary;
 import dev.hearth.model.gguf.GgufTensorInfo;
+import dev.hearth.model.template.ChatTemplates;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,7 +69,8 @@ final class InfoCommand implements Callable<Integer> {
                 .map(m -> m + s.tokenizerPre().map(p -> " (pre-tokenizer " + p + ")").orElse("")
                         + ", " + s.vocabularySize() + " tokens")
                 .orElse("none"));
-        out.printf("chat template:   %s%n", s.hasChatTemplate() ? "yes" : "no");
+        out.printf("chat template:   %s%n", s.hasChatTemplate() ? "yes"
+                : "none in the file; Hearth would use its built-in '" + defaultTemplate(gguf) + "'");
         if (tensors) {
             out.println();
             out.printf("%-48s %-8s %-24s %14s %12s%n", "tensor", "type", "shape", "offset", "bytes");
@@ -101,6 +103,9 @@ final class InfoCommand implements Callable<Integer> {
         tok.put("pre", s.tokenizerPre().orElse(null));
         tok.put("vocabulary_size", s.vocabularySize());
         root.put("chat_template", s.hasChatTemplate());
+        if (!s.hasChatTemplate()) {
+            root.put("default_chat_template", defaultTemplate(gguf));
+        }
         if (tensors) {
             ArrayNode list = root.putArray("tensors");
             for (GgufTensorInfo t : gguf.tensors()) {
@@ -116,6 +121,13 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         return mapper.writeValueAsString(root);
+    }
+
+    /** The built-in template chosen for a file without one, from its architecture and vocabulary. */
+    private static String defaultTemplate(GgufFile gguf) {
+        var md = gguf.metadata();
+        java.util.Set<String> tokens = new java.util.HashSet<>(md.findStringArray("tokenizer.ggml.tokens").orElse(java.util.List.of()));
+        return ChatTemplates.defaultFor(md.findString("general.architecture").orElse(null), tokens::contains).name();
     }
 
     /** Human-readable sizes and counts. */

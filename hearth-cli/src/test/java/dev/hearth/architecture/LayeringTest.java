@@ -22,6 +22,8 @@ class LayeringTest {
     static void importMainClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                // the model module's test-jar (shared test helpers) is on this classpath too
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.hearth");
     }
 

@@ -19,16 +19,16 @@ class InfoCommandIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "bert-bge, bert, bert, 30522, no",
-        "deepseek-coder, llama, gpt2, 32256, no",
-        "deepseek-llm, llama, gpt2, 102400, no",
-        "falcon, falcon, gpt2, 65024, no",
-        "gpt-2, gpt2, gpt2, 50257, no",
-        "llama-spm, llama, llama, 32000, no",
-        "mpt, mpt, gpt2, 50432, no",
+        "bert-bge, bert, bert, 30522, none in the file; Hearth would use its built-in 'zephyr'",
+        "deepseek-coder, llama, gpt2, 32256, none in the file; Hearth would use its built-in 'llama2'",
+        "deepseek-llm, llama, gpt2, 102400, none in the file; Hearth would use its built-in 'llama2'",
+        "falcon, falcon, gpt2, 65024, none in the file; Hearth would use its built-in 'zephyr'",
+        "gpt-2, gpt2, gpt2, 50257, none in the file; Hearth would use its built-in 'zephyr'",
+        "llama-spm, llama, llama, 32000, none in the file; Hearth would use its built-in 'llama2'",
+        "mpt, mpt, gpt2, 50432, none in the file; Hearth would use its built-in 'zephyr'",
         "phi-3, phi3, llama, 32064, yes",
-        "refact, refact, gpt2, 49216, no",
-        "starcoder, starcoder2, gpt2, 49152, no",
+        "refact, refact, gpt2, 49216, none in the file; Hearth would use its built-in 'zephyr'",
+        "starcoder, starcoder2, gpt2, 49152, none in the file; Hearth would use its built-in 'zephyr'",
     })
     void describesEveryVocabularyFile(String name, String arch, String tokenizer, int vocab, String template) {
         Path file = TestData.file("llama-vocab/ggml-vocab-" + name + ".gguf");

@@ -1,5 +1,7 @@
 package dev.hearth.compute.quant;
 
+import java.util.Arrays;
+
 /**
  * The searches ggml's reference K-quantizers use to choose a group's scale (and min) and its
  * integer levels, reproduced operation for operation so the chosen levels match ggml's.
@@ -49,7 +51,7 @@ final class ScaleSearch {
             }
         }
         if (amax < GROUP_MAX_EPS) {
-            java.util.Arrays.fill(levels, levelsFrom, levelsFrom + n, (byte) 0);
+            Arrays.fill(levels, levelsFrom, levelsFrom + n, (byte) 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -123,7 +125,7 @@ final class ScaleSearch {
             min = 0;
         }
         if (max == min) {
-            java.util.Arrays.fill(levels, levelsFrom, levelsFrom + n, (byte) 0);
+            Arrays.fill(levels, levelsFrom, levelsFrom + n, (byte) 0);
             return new ScaleAndMin(0f, -min);
         }
         float iscale = nmax / (max - min);

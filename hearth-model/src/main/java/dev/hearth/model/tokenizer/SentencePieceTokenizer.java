@@ -56,10 +56,10 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean parseSpecial) {
+    public int[] encode(String text, SpecialTokenMode specials) {
         IntStream.Builder ids = IntStream.builder();
         boolean afterSpecial = true; // the start of the text counts as following a special token
-        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, parseSpecial)) {
+        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, specials)) {
             switch (fragment) {
                 case SpecialTokenSplitter.Fragment.Special special -> {
                     ids.add(special.id());

@@ -10,8 +10,8 @@ import java.util.Map;
  * Cuts text into plain-text fragments and whole special tokens (control and user-defined
  * entries of the vocabulary), before the tokenizer's algorithm sees the plain parts.
  *
- * <p>At each position the longest special-token text that matches wins. Immutable and
- * thread-safe.
+ * <p>At each position the longest special-token text that matches wins; which tokens take part
+ * is the caller's {@link SpecialTokenMode}. Immutable and thread-safe.
  */
 public final class SpecialTokenSplitter {
 
@@ -22,29 +22,35 @@ public final class SpecialTokenSplitter {
         record Special(int id) implements Fragment {}
     }
 
-    private record Candidate(String text, int id) {}
+    private record Candidate(String text, int id, boolean control) {}
 
     // first character → candidates starting with it, longest first
     private final Map<Character, List<Candidate>> byFirstChar = new HashMap<>();
+    private final boolean hasUserDefined;
 
     public SpecialTokenSplitter(Vocabulary vocabulary) {
+        boolean userDefined = false;
         for (int id = 0; id < vocabulary.size(); id++) {
             String text = vocabulary.token(id);
-            if (vocabulary.type(id).isSpecial() && !text.isEmpty()) {
-                byFirstChar.computeIfAbsent(text.charAt(0), c -> new ArrayList<>()).add(new Candidate(text, id));
+            TokenType type = vocabulary.type(id);
+            if (type.isSpecial() && !text.isEmpty()) {
+                boolean control = type == TokenType.CONTROL;
+                byFirstChar.computeIfAbsent(text.charAt(0), c -> new ArrayList<>()).add(new Candidate(text, id, control));
+                userDefined |= !control;
             }
         }
+        hasUserDefined = userDefined;
         Comparator<Candidate> longestFirst = Comparator.comparingInt((Candidate c) -> c.text().length()).reversed();
         byFirstChar.values().forEach(list -> list.sort(longestFirst.thenComparingInt(Candidate::id)));
     }
 
     /**
-     * Splits {@code text}. With {@code parseSpecial} false the whole text is one plain fragment
-     * (nothing in untrusted text can become a control token). An empty text gives no fragments.
+     * Splits {@code text}, cutting out the special tokens {@code mode} matches. An empty text gives
+     * no fragments.
      */
-    public List<Fragment> split(String text, boolean parseSpecial) {
+    public List<Fragment> split(String text, SpecialTokenMode mode) {
         List<Fragment> out = new ArrayList<>();
-        if (!parseSpecial || byFirstChar.isEmpty()) {
+        if (byFirstChar.isEmpty() || !mode.matchesUserDefined() || (!mode.matchesControl() && !hasUserDefined)) {
             if (!text.isEmpty()) {
                 out.add(new Fragment.Text(text));
             }
@@ -53,7 +59,7 @@ public final class SpecialTokenSplitter {
         int plainStart = 0;
         int i = 0;
         while (i < text.length()) {
-            Candidate match = longestMatchAt(text, i);
+            Candidate match = longestMatchAt(text, i, mode);
             if (match == null) {
                 i++;
                 continue;
@@ -71,11 +77,11 @@ public final class SpecialTokenSplitter {
         return out;
     }
 
-    private Candidate longestMatchAt(String text, int at) {
+    private Candidate longestMatchAt(String text, int at, SpecialTokenMode mode) {
         List<Candidate> candidates = byFirstChar.get(text.charAt(at));
         if (candidates != null) {
             for (Candidate c : candidates) {
-                if (text.startsWith(c.text(), at)) {
+                if ((c.control() ? mode.matchesControl() : mode.matchesUserDefined()) && text.startsWith(c.text(), at)) {
                     return c;
                 }
             }

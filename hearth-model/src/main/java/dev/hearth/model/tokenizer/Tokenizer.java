@@ -12,15 +12,15 @@ public interface Tokenizer {
     /**
      * Encodes {@code text}.
      *
-     * @param parseSpecial when true, the text of a control or user-defined token (for example
-     *     {@code <|im_start|>}) becomes that single token, as chat text rendered by a template needs;
-     *     when false it is tokenized as plain text, so untrusted user content cannot inject them
+     * @param specials which vocabulary entries are matched whole by their text: none (untrusted
+     *     content), user-defined ones (the reference behaviour of llama.cpp and Hugging Face), or
+     *     control tokens too (chat text a template rendered)
      */
-    int[] encode(String text, boolean parseSpecial);
+    int[] encode(String text, SpecialTokenMode specials);
 
-    /** Encodes {@code text} as plain text: special-token text is not matched. */
+    /** Encodes {@code text} as llama.cpp and Hugging Face do by default ({@link SpecialTokenMode#USER_DEFINED}). */
     default int[] encode(String text) {
-        return encode(text, false);
+        return encode(text, SpecialTokenMode.USER_DEFINED);
     }
 
     /**

@@ -67,21 +67,25 @@ public final class WordPieceTokenizer implements Tokenizer {
      * Builds the tokenizer a GGUF file describes: its vocabulary, role tokens and BERT
      * normalisation keys (lower-casing on when absent, accent stripping following lower-casing).
      *
-     * @throws dev.hearth.model.gguf.GgufFormatException when the tokenizer keys are missing or malformed
-     * @throws IllegalArgumentException when the vocabulary has no unknown token
+     * @throws dev.hearth.model.gguf.GgufFormatException when the tokenizer keys are missing or
+     *     malformed, or the vocabulary has no unknown token
      */
     public static Tokenizer fromGguf(GgufMetadata metadata) {
         Vocabulary vocabulary = GgufVocabularies.vocabulary(metadata);
         SpecialTokens specialTokens = GgufVocabularies.specialTokens(metadata, vocabulary);
         boolean lowercase = metadata.findBoolean(LOWERCASE).orElse(true);
         boolean stripAccents = metadata.findBoolean(STRIP_ACCENTS).orElse(lowercase);
-        return create(vocabulary, specialTokens, lowercase, stripAccents);
+        try {
+            return create(vocabulary, specialTokens, lowercase, stripAccents);
+        } catch (IllegalArgumentException e) {
+            throw metadata.problem("tokenizer.ggml.unknown_token_id", e.getMessage());
+        }
     }
 
     @Override
-    public int[] encode(String text, boolean parseSpecial) {
+    public int[] encode(String text, SpecialTokenMode specials) {
         IntStream.Builder ids = IntStream.builder();
-        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, parseSpecial)) {
+        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text, specials)) {
             switch (fragment) {
                 case SpecialTokenSplitter.Fragment.Special special -> ids.add(special.id());
                 case SpecialTokenSplitter.Fragment.Text plain -> {

@@ -30,16 +30,10 @@ class SentencePieceConformanceIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void encodesExactlyAsLlamaCpp(String name, VocabTestCases.Case testCase) {
-        assertThat(tokenizer(name).encode(testCase.text(), false)).containsExactly(testCase.expected());
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("cases")
     void decodingTheTokensGivesBackTheText(String name, VocabTestCases.Case testCase) {
         Tokenizer tokenizer = tokenizer(name);
         // byte fallback covers every character and only the dummy prefix is added, so nothing is lost
-        assertThat(tokenizer.decode(tokenizer.encode(testCase.text(), false))).isEqualTo(testCase.text());
+        assertThat(tokenizer.decode(tokenizer.encode(testCase.text(), SpecialTokenMode.USER_DEFINED))).isEqualTo(testCase.text());
     }
 
     @ParameterizedTest
@@ -56,7 +50,7 @@ class SentencePieceConformanceIT {
     void streamingDecodeOfChineseAndEmojiNeverEmitsHalfACharacter() {
         Tokenizer tokenizer = tokenizer("llama-spm");
         String text = "我想在apple工作1314151天～ 🦙🚀😶‍🌫️ 가나다 កាន់តែ";
-        int[] ids = tokenizer.encode(text, false);
+        int[] ids = tokenizer.encode(text, SpecialTokenMode.USER_DEFINED);
         assertThat(Arrays.stream(ids).filter(id -> tokenizer.vocabulary().type(id) == TokenType.BYTE))
                 .as("some characters must fall back to bytes for this test to mean anything")
                 .isNotEmpty();
@@ -78,7 +72,7 @@ class SentencePieceConformanceIT {
     @Test
     void controlTokenTextBecomesOneTokenOnlyWhenParsingSpecials() {
         Tokenizer tokenizer = tokenizer("llama-spm");
-        assertThat(tokenizer.encode("<s>Hello", true)).containsExactly(1, 15043);
-        assertThat(tokenizer.encode("<s>Hello", false)).doesNotContain(1).hasSizeGreaterThan(2);
+        assertThat(tokenizer.encode("<s>Hello", SpecialTokenMode.ALL)).containsExactly(1, 15043);
+        assertThat(tokenizer.encode("<s>Hello", SpecialTokenMode.USER_DEFINED)).doesNotContain(1).hasSizeGreaterThan(2);
     }
 }

@@ -68,7 +68,7 @@ class SentencePieceTokenizerTest {
         return vocabulary.id(token).orElseThrow();
     }
 
-    private static List<String> pieces(Tokenizer tokenizer, String text, boolean parseSpecial) {
+    private static List<String> pieces(Tokenizer tokenizer, String text, SpecialTokenMode parseSpecial) {
         List<String> out = new ArrayList<>();
         for (int id : tokenizer.encode(text, parseSpecial)) {
             out.add(tokenizer.vocabulary().token(id));
@@ -79,13 +79,13 @@ class SentencePieceTokenizerTest {
     @Test
     void mergesCharactersIntoWholeWordsWithTheDummyPrefix() {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles());
-        assertThat(pieces(tokenizer, "hello world", false)).containsExactly("▁hello", "▁world");
+        assertThat(pieces(tokenizer, "hello world", SpecialTokenMode.USER_DEFINED)).containsExactly("▁hello", "▁world");
     }
 
     @Test
     void addsNoDummyPrefixWhenTheVocabularySaysNot() {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles(), false);
-        assertThat(pieces(tokenizer, "hello world", false)).containsExactly("h", "e", "llo", "▁world");
+        assertThat(pieces(tokenizer, "hello world", SpecialTokenMode.USER_DEFINED)).containsExactly("h", "e", "llo", "▁world");
     }
 
     @Test
@@ -93,7 +93,7 @@ class SentencePieceTokenizerTest {
         Vocabulary vocabulary = new VocabularyBuilder()
                 .add("a", 0).add("b", 0).add("c", 0).add("ab", -2).add("bc", -1).build();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, roles(), false);
-        assertThat(pieces(tokenizer, "abc", false)).containsExactly("a", "bc");
+        assertThat(pieces(tokenizer, "abc", SpecialTokenMode.USER_DEFINED)).containsExactly("a", "bc");
     }
 
     @Test
@@ -101,20 +101,20 @@ class SentencePieceTokenizerTest {
         Vocabulary vocabulary = new VocabularyBuilder()
                 .add("a", 0).add("b", 0).add("c", 0).add("ab", -1).add("bc", -1).build();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, roles(), false);
-        assertThat(pieces(tokenizer, "abc", false)).containsExactly("ab", "c");
+        assertThat(pieces(tokenizer, "abc", SpecialTokenMode.USER_DEFINED)).containsExactly("ab", "c");
     }
 
     @Test
     void fallsBackToUtf8ByteTokensForCharactersNotInTheVocabulary() {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles(), false);
-        assertThat(pieces(tokenizer, "h€", false)).containsExactly("h", "<0xE2>", "<0x82>", "<0xAC>");
+        assertThat(pieces(tokenizer, "h€", SpecialTokenMode.USER_DEFINED)).containsExactly("h", "<0xE2>", "<0x82>", "<0xAC>");
     }
 
     @Test
     void usesTheUnknownTokenForACharacterWhenThereAreNoByteTokens() {
         Vocabulary vocabulary = new VocabularyBuilder().add("a", 0).add("▁", 0).build();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, roles(), false);
-        assertThat(tokenizer.encode("a€😀a", false)).containsExactly(id(vocabulary, "a"), UNK, UNK, id(vocabulary, "a"));
+        assertThat(tokenizer.encode("a€😀a", SpecialTokenMode.USER_DEFINED)).containsExactly(id(vocabulary, "a"), UNK, UNK, id(vocabulary, "a"));
     }
 
     @Test
@@ -122,21 +122,21 @@ class SentencePieceTokenizerTest {
         Vocabulary vocabulary = new VocabularyBuilder().add("a", 0).build();
         SpecialTokens withoutUnknown = SpecialTokens.none();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, withoutUnknown, false);
-        assertThatThrownBy(() -> tokenizer.encode("a€", false))
+        assertThatThrownBy(() -> tokenizer.encode("a€", SpecialTokenMode.USER_DEFINED))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("U+20AC");
     }
 
     @Test
     void encodesTheEmptyStringAsNoTokens() {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles());
-        assertThat(tokenizer.encode("", false)).isEmpty();
-        assertThat(tokenizer.encode("", true)).isEmpty();
+        assertThat(tokenizer.encode("", SpecialTokenMode.USER_DEFINED)).isEmpty();
+        assertThat(tokenizer.encode("", SpecialTokenMode.ALL)).isEmpty();
     }
 
     @Test
     void escapesEverySpaceIncludingLeadingOnes() {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles());
-        assertThat(pieces(tokenizer, "  hello", false)).containsExactly("▁", "▁", "▁hello");
+        assertThat(pieces(tokenizer, "  hello", SpecialTokenMode.USER_DEFINED)).containsExactly("▁", "▁", "▁hello");
     }
 
     @Test
@@ -144,9 +144,9 @@ class SentencePieceTokenizerTest {
         Vocabulary vocabulary = helloWorld();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, roles());
 
-        assertThat(tokenizer.encode("hello</s>world", true))
+        assertThat(tokenizer.encode("hello</s>world", SpecialTokenMode.ALL))
                 .containsExactly(id(vocabulary, "▁hello"), EOS, id(vocabulary, "▁world"));
-        assertThat(tokenizer.encode("hello</s>world", false)).doesNotContain(EOS)
+        assertThat(tokenizer.encode("hello</s>world", SpecialTokenMode.USER_DEFINED)).doesNotContain(EOS)
                 .startsWith(id(vocabulary, "▁hello"), id(vocabulary, "<0x3C>"));
     }
 
@@ -154,15 +154,15 @@ class SentencePieceTokenizerTest {
     void addsTheDummyPrefixAfterEverySpecialToken() {
         Vocabulary vocabulary = helloWorld();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, roles());
-        assertThat(tokenizer.encode("<s>hello<s>world", true))
+        assertThat(tokenizer.encode("<s>hello<s>world", SpecialTokenMode.ALL))
                 .containsExactly(BOS, id(vocabulary, "▁hello"), BOS, id(vocabulary, "▁world"));
     }
 
     @Test
     void decodingDropsOnlyTheDummyPrefixSpace() {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles());
-        assertThat(tokenizer.decode(tokenizer.encode("hello world", false))).isEqualTo("hello world");
-        assertThat(tokenizer.decode(tokenizer.encode("  hello", false))).isEqualTo("  hello");
+        assertThat(tokenizer.decode(tokenizer.encode("hello world", SpecialTokenMode.USER_DEFINED))).isEqualTo("hello world");
+        assertThat(tokenizer.decode(tokenizer.encode("  hello", SpecialTokenMode.USER_DEFINED))).isEqualTo("  hello");
     }
 
     @Test
@@ -177,7 +177,7 @@ class SentencePieceTokenizerTest {
         Vocabulary vocabulary = helloWorld();
         Tokenizer tokenizer = SentencePieceTokenizer.create(vocabulary, roles());
         assertThat(tokenizer.tokenBytes(id(vocabulary, "<0xE2>"), false, false)).containsExactly(0xE2);
-        assertThat(tokenizer.decode(tokenizer.encode("hello €", false))).isEqualTo("hello €");
+        assertThat(tokenizer.decode(tokenizer.encode("hello €", SpecialTokenMode.USER_DEFINED))).isEqualTo("hello €");
     }
 
     @Test
@@ -202,7 +202,7 @@ class SentencePieceTokenizerTest {
         Tokenizer tokenizer = SentencePieceTokenizer.create(helloWorld(), roles());
         String text = "hello world ".repeat(20_000) + "x".repeat(20_000); // 260k characters
         // generous bound: a quadratic merge loop would take minutes here, the queue takes well under a second
-        int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> tokenizer.encode(text, false));
+        int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> tokenizer.encode(text, SpecialTokenMode.USER_DEFINED));
         assertThat(ids).hasSize(20_000 * 2 + 1 + 20_000); // words, the space before the x run, one byte per x
         assertThat(tokenizer.decode(ids)).isEqualTo(text);
     }

@@ -2,30 +2,16 @@ package dev.hearth.model.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** llama.cpp's tokenizer cases for the WordPiece vocabulary of BAAI bge, through the real GGUF file. */
+/** The WordPiece vocabulary of BAAI bge, through the real GGUF file (ids are checked in TokenizerConformanceIT). */
 class WordPieceConformanceIT {
     private static Tokenizer tokenizer;
 
     @BeforeAll
     static void load() {
         tokenizer = WordPieceTokenizer.fromGguf(VocabTestCases.metadata("bert-bge"));
-    }
-
-    static Stream<VocabTestCases.Case> cases() {
-        return VocabTestCases.read("bert-bge").stream();
-    }
-
-    @ParameterizedTest(name = "bert-bge {0}")
-    @MethodSource("cases")
-    void encodesExactlyAsLlamaCpp(VocabTestCases.Case testCase) {
-        assertThat(tokenizer.encode(testCase.text(), false)).containsExactly(testCase.expected());
     }
 
     @Test
@@ -38,13 +24,13 @@ class WordPieceConformanceIT {
 
     @Test
     void decodesLowerCasedWordsSeparatedBySingleSpaces() {
-        int[] ids = tokenizer.encode("  Héllo,   WORLD! Tokenization", false);
+        int[] ids = tokenizer.encode("  Héllo,   WORLD! Tokenization", SpecialTokenMode.USER_DEFINED);
         assertThat(tokenizer.decode(ids)).isEqualTo("hello , world ! tokenization");
     }
 
     @Test
     void streamingDecodeMatchesWholeDecode() {
-        int[] ids = tokenizer.encode("我想在apple工作 unaffable", false);
+        int[] ids = tokenizer.encode("我想在apple工作 unaffable", SpecialTokenMode.USER_DEFINED);
         StreamingDecoder decoder = tokenizer.streamingDecoder(false);
         StringBuilder streamed = new StringBuilder();
         for (int id : ids) {

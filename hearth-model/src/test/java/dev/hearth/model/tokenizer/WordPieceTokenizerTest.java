@@ -37,7 +37,7 @@ class WordPieceTokenizerTest {
 
     private static final Tokenizer TOKENIZER = WordPieceTokenizer.create(vocabulary(), roles());
 
-    private static List<String> pieces(String text, boolean parseSpecial) {
+    private static List<String> pieces(String text, SpecialTokenMode parseSpecial) {
         List<String> out = new ArrayList<>();
         for (int id : TOKENIZER.encode(text, parseSpecial)) {
             out.add(TOKENS.get(id));
@@ -47,62 +47,62 @@ class WordPieceTokenizerTest {
 
     @Test
     void coversAWordWithTheLongestSubwordsFirst() {
-        assertThat(pieces("unaffable", false)).containsExactly("▁un", "aff", "able");
+        assertThat(pieces("unaffable", SpecialTokenMode.USER_DEFINED)).containsExactly("▁un", "aff", "able");
     }
 
     @Test
     void lowerCasesAndStripsAccents() {
-        assertThat(pieces("HELLO Café", false)).containsExactly("▁hello", "▁cafe");
+        assertThat(pieces("HELLO Café", SpecialTokenMode.USER_DEFINED)).containsExactly("▁hello", "▁cafe");
     }
 
     @Test
     void keepsCaseAndAccentsWhenTheVocabularyIsCased() {
         Tokenizer cased = WordPieceTokenizer.create(vocabulary(), roles(), false, false);
-        assertThat(cased.encode("Hello", false)).containsExactly(UNK);
+        assertThat(cased.encode("Hello", SpecialTokenMode.USER_DEFINED)).containsExactly(UNK);
     }
 
     @Test
     void makesEachPunctuationMarkAndAsciiSymbolAWord() {
-        assertThat(pieces("hello,world!$", false)).containsExactly("▁hello", "▁,", "▁world", "▁!", "▁$");
+        assertThat(pieces("hello,world!$", SpecialTokenMode.USER_DEFINED)).containsExactly("▁hello", "▁,", "▁world", "▁!", "▁$");
     }
 
     @Test
     void makesEachChineseCharacterAWord() {
-        assertThat(pieces("你好", false)).containsExactly("▁你", "▁好");
+        assertThat(pieces("你好", SpecialTokenMode.USER_DEFINED)).containsExactly("▁你", "▁好");
     }
 
     @Test
     void replacesAWordWithoutACompleteCoverByOneUnknownToken() {
-        assertThat(TOKENIZER.encode("unaffablex hello", false))
+        assertThat(TOKENIZER.encode("unaffablex hello", SpecialTokenMode.USER_DEFINED))
                 .containsExactly(UNK, TOKENS.indexOf("▁hello"));
     }
 
     @Test
     void splitsAtEveryKindOfUnicodeWhitespaceIncludingNoBreakSpace() {
-        assertThat(pieces("hello\u00A0world\u3000hello\n\tworld", false))
+        assertThat(pieces("hello\u00A0world\u3000hello\n\tworld", SpecialTokenMode.USER_DEFINED))
                 .containsExactly("▁hello", "▁world", "▁hello", "▁world");
     }
 
     @Test
     void dropsControlCharacters() {
-        assertThat(pieces("hel\u0000lo\u200B", false)).containsExactly("▁hello");
+        assertThat(pieces("hel\u0000lo\u200B", SpecialTokenMode.USER_DEFINED)).containsExactly("▁hello");
     }
 
     @Test
     void encodesWhitespaceOnlyAndEmptyTextAsNoTokens() {
-        assertThat(TOKENIZER.encode("", false)).isEmpty();
-        assertThat(TOKENIZER.encode(" \t\n\u00A0 ", false)).isEmpty();
+        assertThat(TOKENIZER.encode("", SpecialTokenMode.USER_DEFINED)).isEmpty();
+        assertThat(TOKENIZER.encode(" \t\n\u00A0 ", SpecialTokenMode.USER_DEFINED)).isEmpty();
     }
 
     @Test
     void treatsControlTokenTextAsPlainTextUnlessParsingSpecials() {
-        assertThat(pieces("[CLS] hello", true)).containsExactly("[CLS]", "▁hello");
-        assertThat(pieces("[CLS] hello", false)).containsExactly("▁[", "▁cls", "▁]", "▁hello");
+        assertThat(pieces("[CLS] hello", SpecialTokenMode.ALL)).containsExactly("[CLS]", "▁hello");
+        assertThat(pieces("[CLS] hello", SpecialTokenMode.USER_DEFINED)).containsExactly("▁[", "▁cls", "▁]", "▁hello");
     }
 
     @Test
     void decodesContinuationsOntoTheirWordAndSeparatesWordsBySingleSpaces() {
-        int[] ids = TOKENIZER.encode("unaffable   world , hello", false);
+        int[] ids = TOKENIZER.encode("unaffable   world , hello", SpecialTokenMode.USER_DEFINED);
         assertThat(TOKENIZER.decode(ids)).isEqualTo("unaffable world , hello");
     }
 
@@ -123,13 +123,13 @@ class WordPieceTokenizerTest {
     @Test
     void findsTheUnknownTokenByItsTextWhenNoRoleNamesIt() {
         Tokenizer tokenizer = WordPieceTokenizer.create(vocabulary(), SpecialTokens.none());
-        assertThat(tokenizer.encode("xyz", false)).containsExactly(UNK);
+        assertThat(tokenizer.encode("xyz", SpecialTokenMode.USER_DEFINED)).containsExactly(UNK);
     }
 
     @Test
     void encodesAVeryLongTextInLinearTime() {
         String text = "hello unaffable, ".repeat(20_000) + "a".repeat(100_000); // 440k characters
-        int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> TOKENIZER.encode(text, false));
+        int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> TOKENIZER.encode(text, SpecialTokenMode.USER_DEFINED));
         assertThat(ids).hasSize(20_000 * 5 + 100_000);
     }
 

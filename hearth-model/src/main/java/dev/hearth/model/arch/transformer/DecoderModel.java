@@ -1,0 +1,251 @@
+package dev.hearth.model.arch.transformer;
+
+import dev.hearth.compute.kernels.Kernels;
+import dev.hearth.compute.tensor.Tensor;
+import dev.hearth.model.gguf.GgufFile;
+import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.runtime.KvCache;
+import dev.hearth.model.runtime.KvPrecision;
+import dev.hearth.model.runtime.Model;
+import dev.hearth.model.runtime.ModelInfo;
+import dev.hearth.model.runtime.ModelLoadException;
+import dev.hearth.model.runtime.ModelOptions;
+import dev.hearth.model.tokenizer.Tokenizer;
+
+/**
+ * The forward pass of a Llama-family decoder, for a step of {@code T} tokens at once (a prompt
+ * chunk, or {@code T = 1} when decoding), as in llama2.c's {@code forward}:
+ *
+ * <pre>
+ * x = embed(tokens)
+ * for each layer:
+ *     x += Wo · attention(rope(Wq·norm(x)), rope(Wk·norm(x)), Wv·norm(x))
+ *     x += Wdown · (silu(Wgate·norm(x)) ⊙ Wup·norm(x))
+ * logits = Wout · norm(x)
+ * </pre>
+ *
+ * Names: {@code T} tokens in the step, {@code start} the position of the first, {@code n} the
+ * positions the last one sees. Activations are rows of {@link DecoderState}; every operation is a
+ * {@link Kernels} call. Variants (Q/K/V biases, per-head Q/K norms, NeoX RoPE) are present or
+ * absent in the config and weights; the pass has no per-architecture branches.
+ */
+final class DecoderModel implements Model {
+    private final GgufFile file;
+    private final DecoderConfig c;
+    private final DecoderWeights w;
+    private final Tokenizer tokenizer;
+    private final ModelOptions options;
+    private final Kernels kernels;
+    private final DecoderState s;
+    private final float attentionScale;
+
+    DecoderModel(GgufFile file, DecoderConfig config, DecoderWeights weights, Tokenizer tokenizer, ModelOptions options) {
+        this.file = file;
+        this.c = config;
+        this.w = weights;
+        this.tokenizer = tokenizer;
+        this.options = options;
+        this.kernels = options.kernels();
+        this.s = new DecoderState(config, options.batchSize());
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    @Override
+    public void forward(KvCache cache, int[] tokens, float[] logits) {
+        check(cache, tokens, logits, c.vocabularySize());
+        for (int from = 0; from < tokens.length; from += s.batch) {
+            int T = Math.min(s.batch, tokens.length - from);
+            transformer(cache, tokens, from, T);
+            if (from + T == tokens.length) {
+                classify(T - 1, 1, logits, 0);
+            }
+        }
+    }
+
+    @Override
+    public void forwardAll(KvCache cache, int[] tokens, float[] logits) {
+        check(cache, tokens, logits, (long) tokens.length * c.vocabularySize());
+        for (int from = 0; from < tokens.length; from += s.batch) {
+            int T = Math.min(s.batch, tokens.length - from);
+            transformer(cache, tokens, from, T);
+            classify(0, T, logits, from * c.vocabularySize());
+        }
+    }
+
+    /**
+     * Runs {@code tokens[from .. from+T)} through every block at the cache's next positions,
+     * appending their keys and values; leaves the final hidden states in {@code s.x}.
+     */
+    private void transformer(KvCache cache, int[] tokens, int from, int T) {
+        int dim = c.dim();
+        int start = cache.size();
+        // x[T][dim] = the tokens' embedding rows
+        for (int t = 0; t < T; t++) {
+            w.tokenEmbedding().dequantizeRow(tokens[from + t], s.x, t * dim);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            DecoderWeights.Layer layer = w.layers().get(l);
+
+            // attention: q, k, v = Wq·xb, Wk·xb, Wv·xb with xb = rmsnorm(x)
+            rmsNormRows(s.xb, s.x, layer.attentionNorm(), T, dim);
+            kernels.matMul(layer.wq(), s.xb, 0, s.q, 0, T);   // q[T][heads·headDim]
+            kernels.matMul(layer.wk(), s.xb, 0, s.k, 0, T);   // k[T][kvHeads·headDim]
+            kernels.matMul(layer.wv(), s.xb, 0, s.v, 0, T);   // v[T][kvHeads·valueDim]
+            if (layer.qBias() != null) { // Qwen2
+                addToRows(s.q, layer.qBias(), T);
+                addToRows(s.k, layer.kBias(), T);
+                addToRows(s.v, layer.vBias(), T);
+            }
+            if (layer.qNorm() != null) { // Qwen3: each head normalised on its own
+                rmsNormRows(s.q, s.q, layer.qNorm(), T * c.heads(), c.headDim());
+                rmsNormRows(s.k, s.k, layer.kNorm(), T * c.kvHeads(), c.headDim());
+            }
+            // RoPE: rotate each query and key head by its token's position
+            float[] inv = c.rope().invFrequencies();
+            for (int t = 0; t < T; t++) {
+                kernels.rope(s.q, t * c.qDim(), c.heads(), c.headDim(), start + t, inv, c.rope().neox());
+                kernels.rope(s.k, t * c.kvDim(), c.kvHeads(), c.headDim(), start + t, inv, c.rope().neox());
+            }
+            // the cache takes this step's keys and values at positions start .. start+T-1
+            for (int t = 0; t < T; t++) {
+                for (int g = 0; g < c.kvHeads(); g++) {
+                    cache.store(l, g, start + t, s.k, t * c.kvDim() + g * c.headDim(),
+                            s.v, t * c.kvValueDim() + g * c.valueDim());
+                }
+            }
+            attention(cache, l, start, T);                       // att[T][heads·valueDim]
+            kernels.matMul(layer.wo(), s.att, 0, s.xb, 0, T);    // xb[T][dim]
+            kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
+
+            // feed-forward: x += Wdown · (silu(Wgate·xb) ⊙ Wup·xb) with xb = rmsnorm(x)
+            rmsNormRows(s.xb, s.x, layer.ffnNorm(), T, dim);
+            kernels.matMul(layer.gate(), s.xb, 0, s.hb, 0, T);  // hb[T][ffnDim]
+            kernels.matMul(layer.up(), s.xb, 0, s.hb2, 0, T);   // hb2[T][ffnDim]
+            kernels.swiGlu(s.hb, 0, s.hb2, 0, T * c.ffnDim());
+            kernels.matMul(layer.down(), s.hb, 0, s.xb, 0, T);  // xb[T][dim]
+            kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
+        }
+        cache.advance(T);
+    }
+
+    /**
+     * Causal self-attention of the step's {@code T} queries over the cached keys and values: the
+     * token at position {@code p} sees positions {@code 0 .. p}. Query head {@code h} reads KV head
+     * {@code h / (heads / kvHeads)} (grouped-query attention).
+     */
+    private void attention(KvCache cache, int layer, int start, int T) {
+        int n = start + T;
+        int headDim = c.headDim();
+        int group = c.heads() / c.kvHeads();
+        for (int h = 0; h < c.heads(); h++) {
+            int g = h / group;
+            // qHead[T][headDim] = head h of every token's query
+            for (int t = 0; t < T; t++) {
+                System.arraycopy(s.q, t * c.qDim() + h * headDim, s.qHead, t * headDim, headDim);
+            }
+            Tensor keys = cache.keys(layer, g).rowRange(0, n);          // [n][headDim]
+            kernels.matMul(keys, s.qHead, 0, s.scores, 0, T);           // scores[T][n] = k·q
+            for (int t = 0; t < T; t++) {
+                int visible = start + t + 1;
+                kernels.scale(s.scores, t * n, attentionScale, visible); // / sqrt(headDim)
+                kernels.softmax(s.scores, t * n, visible);
+                // att[t][h] = Σ_p scores[t][p] · v[p], over the visible positions
+                kernels.vecMat(s.scores, t * n, cache.values(layer, g), visible,
+                        s.att, t * c.attentionDim() + h * c.valueDim());
+            }
+        }
+    }
+
+    /** {@code logits[count][vocab] = Wout · rmsnorm(x[first .. first+count))}, from {@code offset}. */
+    private void classify(int first, int count, float[] logits, int offset) {
+        for (int i = 0; i < count; i++) {
+            kernels.rmsNorm(s.xb, i * c.dim(), s.x, (first + i) * c.dim(), w.outputNorm(), c.rmsEps(), c.dim());
+        }
+        kernels.matMul(w.output(), s.xb, 0, logits, offset, count);
+    }
+
+    /** {@code out[r] = rmsnorm(x[r]) · weight} for {@code rows} rows of {@code n}; in place when out is x. */
+    private void rmsNormRows(float[] out, float[] x, float[] weight, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            kernels.rmsNorm(out, r * n, x, r * n, weight, c.rmsEps(), n);
+        }
+    }
+
+    /** {@code y[t] += bias} for each of {@code T} rows of {@code bias.length}. */
+    private void addToRows(float[] y, float[] bias, int T) {
+        for (int t = 0; t < T; t++) {
+            kernels.add(y, t * bias.length, bias, 0, bias.length);
+        }
+    }
+
+    private void check(KvCache cache, int[] tokens, float[] logits, long logitsNeeded) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no tokens to run");
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabularySize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i
+                        + " is outside the vocabulary of " + c.vocabularySize());
+            }
+        }
+        if (logits.length < logitsNeeded) {
+            throw new IllegalArgumentException("logits buffer of " + logits.length + " floats; "
+                    + logitsNeeded + " needed");
+        }
+        if (cache.layers() != c.layers() || cache.kvHeads() != c.kvHeads()
+                || cache.keyDim() != c.headDim() || cache.valueDim() != c.valueDim()) {
+            throw new IllegalArgumentException("KV cache of " + cache.layers() + " layers × " + cache.kvHeads()
+                    + " heads × " + cache.keyDim() + "/" + cache.valueDim() + " does not fit this model's "
+                    + c.layers() + " × " + c.kvHeads() + " × " + c.headDim() + "/" + c.valueDim());
+        }
+        cache.requireRoom(tokens.length);
+        s.fitScores(cache.capacity());
+    }
+
+    @Override
+    public KvCache newCache(int contextLength, KvPrecision precision) {
+        if (contextLength <= 0) {
+            throw new IllegalArgumentException("context length must be positive, got " + contextLength);
+        }
+        if (contextLength > c.contextLength()) {
+            throw new ModelLoadException(file.path(), c.architecture() + ".context_length", "a context of "
+                    + contextLength + " positions was requested; the model allows at most " + c.contextLength());
+        }
+        KvCache cache = KvCache.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), contextLength, precision);
+        s.fitScores(contextLength);
+        return cache;
+    }
+
+    @Override
+    public KvCache newCache() {
+        long perPosition = KvCache.bytes(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), 1, options.kvPrecision());
+        long fits = options.kvMemoryBudget() / perPosition;
+        if (fits < 1) {
+            throw new IllegalStateException("a KV memory budget of " + options.kvMemoryBudget()
+                    + " bytes holds no position (" + perPosition + " bytes each)");
+        }
+        return newCache((int) Math.min(c.contextLength(), fits), options.kvPrecision());
+    }
+
+    @Override
+    public ModelInfo info() {
+        String name = file.metadata().findString("general.name").orElse(file.path().getFileName().toString());
+        return new ModelInfo(c.architecture(), name, c.vocabularySize(), c.contextLength(), c.dim(), c.layers(),
+                c.heads(), c.kvHeads(), c.headDim(), c.ffnDim());
+    }
+
+    @Override
+    public GgufMetadata metadata() {
+        return file.metadata();
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.hearth.model.runtime;
+
+import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.tokenizer.Tokenizer;
+
+/**
+ * A decoder-only language model ready to run: its tokenizer, and a forward pass that extends a
+ * sequence held in a {@link KvCache} and returns next-token logits.
+ *
+ * <p>Open one with {@link Models#open}. A model shares its read-only weights with any number of
+ * caches (sequences), but runs one forward pass at a time: its activation buffers and its
+ * {@link dev.hearth.compute.kernels.Kernels} are reused from call to call, so a forward pass
+ * allocates nothing per token. Callers that run sequences concurrently serialise calls to
+ * {@code forward}.
+ */
+public interface Model extends AutoCloseable {
+
+    /** Architecture and dimensions. */
+    ModelInfo info();
+
+    /** The GGUF metadata the model was built from. */
+    GgufMetadata metadata();
+
+    /** The tokenizer the GGUF file describes. */
+    Tokenizer tokenizer();
+
+    /**
+     * An empty cache for a sequence of up to {@code contextLength} positions.
+     *
+     * @throws ModelLoadException naming {@code {arch}.context_length} when {@code contextLength}
+     *     exceeds what the model was trained for
+     * @throws IllegalArgumentException when {@code contextLength} is not positive
+     */
+    KvCache newCache(int contextLength, KvPrecision precision);
+
+    /**
+     * An empty cache with the model's full context length, cut down to the options'
+     * {@link ModelOptions#kvMemoryBudget()}, in the options' precision.
+     */
+    KvCache newCache();
+
+    /**
+     * Runs {@code tokens} at the cache's next positions ({@code cache.size()} onwards), with causal
+     * attention over everything before each of them, appends their keys and values to the cache,
+     * and writes the last token's logits into {@code logits[0 .. vocabularySize)}.
+     *
+     * <p>Several tokens (a prompt) go through the weights together, a batch at a time; one token is
+     * the decode step. Both give the same logits, up to float rounding.
+     *
+     * @throws IllegalArgumentException if {@code tokens} is empty, holds an id outside the
+     *     vocabulary, or {@code logits} is too short, or the cache was made for another model
+     * @throws IllegalStateException if the tokens do not fit in the cache; nothing is appended then
+     */
+    void forward(KvCache cache, int[] tokens, float[] logits);
+
+    /**
+     * As {@link #forward(KvCache, int[], float[])}, but writes every token's logits:
+     * {@code logits[t·vocabularySize ..]} for the {@code t}-th token. For tests and scoring.
+     */
+    void forwardAll(KvCache cache, int[] tokens, float[] logits);
+
+    /** As {@link #forward(KvCache, int[], float[])}, into a new array. */
+    default float[] forward(KvCache cache, int... tokens) {
+        float[] logits = new float[info().vocabularySize()];
+        forward(cache, tokens, logits);
+        return logits;
+    }
+
+    /** Releases the model file's mapping; the model must not be used afterwards. */
+    @Override
+    void close();
+}

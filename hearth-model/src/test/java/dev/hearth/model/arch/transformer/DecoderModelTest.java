@@ -1,0 +1,188 @@
+package dev.hearth.model.arch.transformer;
+
+import dev.hearth.compute.tensor.GgmlType;
+import dev.hearth.model.runtime.KvCache;
+import dev.hearth.model.runtime.KvPrecision;
+import dev.hearth.model.runtime.Model;
+import dev.hearth.model.runtime.ModelOptions;
+import dev.hearth.model.runtime.Models;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The forward pass of each Llama-family architecture on tiny random models written as GGUF: the
+ * prompt path against the decode path, the cache against recomputation, F16 against F32 caches,
+ * quantized weights against F32 weights, and every path against a double-precision oracle.
+ */
+class DecoderModelTest {
+    // the prompt path and the decode path do the same float operations in the same order with the
+    // scalar kernels; a vectorized kernel may reorder sums, which this bound allows for
+    private static final double SAME_MATHS = 1e-5;
+
+    @TempDir
+    Path dir;
+
+    static Stream<SyntheticModel.Spec> architectures() {
+        return Stream.of(SyntheticModel.Spec.llama(), SyntheticModel.Spec.qwen2(), SyntheticModel.Spec.qwen3());
+    }
+
+    private static final int[] PROMPT = {SyntheticModel.BOS, 275, 290, 17, 259, 300 - 1, 42, 288, 270, 3, 296, 262, 281};
+
+    private Model open(SyntheticModel model, ModelOptions options) throws IOException {
+        return Models.open(model.write(dir.resolve(model.spec.arch() + "-" + System.nanoTime() + ".gguf")), options);
+    }
+
+    private Model open(SyntheticModel.Spec spec) throws IOException {
+        return open(SyntheticModel.of(spec), ModelOptions.defaults());
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void promptPathGivesTheLogitsOfTheDecodePath(SyntheticModel.Spec spec) throws IOException {
+        SyntheticModel synthetic = SyntheticModel.of(spec);
+        // batches of 5: the 13-token prompt runs as chunks of 5, 5 and 3
+        try (Model model = open(synthetic, ModelOptions.defaults().withBatchSize(5));
+             KvCache prompt = model.newCache(32, KvPrecision.F32);
+             KvCache decode = model.newCache(32, KvPrecision.F32)) {
+            int vocab = model.info().vocabularySize();
+            float[] all = new float[PROMPT.length * vocab];
+            model.forwardAll(prompt, PROMPT, all);
+            assertThat(prompt.size()).isEqualTo(PROMPT.length);
+            for (int t = 0; t < PROMPT.length; t++) {
+                float[] step = model.forward(decode, PROMPT[t]);
+                assertThat(Logits.relativeRms(all, t * vocab, step, 0, vocab))
+                        .as("position %d", t).isLessThan(SAME_MATHS);
+            }
+            // forward (last logits only) agrees with forwardAll's last row
+            try (KvCache last = model.newCache(32, KvPrecision.F32)) {
+                float[] lastLogits = model.forward(last, PROMPT);
+                assertThat(Logits.relativeRms(all, (PROMPT.length - 1) * vocab, lastLogits, 0, vocab))
+                        .isLessThan(SAME_MATHS);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void greedyGenerationWithTheCacheEqualsRecomputingFromScratch(SyntheticModel.Spec spec) throws IOException {
+        int steps = 16;
+        // an output projection of its own: a random tied model keeps choosing its last token
+        try (Model model = open(spec.withTied(false)); KvCache cache = model.newCache(32, KvPrecision.F32)) {
+            int[] cached = Arrays.copyOf(PROMPT, PROMPT.length + steps);
+            int[] recomputed = Arrays.copyOf(PROMPT, PROMPT.length + steps);
+            float[] logits = model.forward(cache, PROMPT);
+            for (int i = PROMPT.length; i < cached.length; i++) {
+                cached[i] = Logits.argmax(logits);
+                float[] fromScratch;
+                try (KvCache fresh = model.newCache(32, KvPrecision.F32)) {
+                    fromScratch = model.forward(fresh, Arrays.copyOf(recomputed, i));
+                }
+                recomputed[i] = Logits.argmax(fromScratch);
+                assertThat(Logits.relativeRms(logits, fromScratch)).as("step %d", i).isLessThan(SAME_MATHS);
+                logits = model.forward(cache, cached[i]);
+            }
+            assertThat(cached).containsExactly(recomputed);
+            // the model is not degenerate: it does not repeat one token
+            assertThat(Arrays.stream(cached, PROMPT.length, cached.length).distinct().count()).isGreaterThan(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void truncatedCacheContinuesAsIfTheDroppedTokensNeverRan(SyntheticModel.Spec spec) throws IOException {
+        try (Model model = open(spec);
+             KvCache edited = model.newCache(32, KvPrecision.F32);
+             KvCache fresh = model.newCache(32, KvPrecision.F32)) {
+            model.forward(edited, PROMPT);
+            edited.truncate(5);
+            float[] afterTruncation = model.forward(edited, 270, 271);
+            int[] expectedSequence = {PROMPT[0], PROMPT[1], PROMPT[2], PROMPT[3], PROMPT[4], 270, 271};
+            float[] expected = model.forward(fresh, expectedSequence);
+            assertThat(Logits.relativeRms(afterTruncation, expected)).isLessThan(SAME_MATHS);
+            assertThat(edited.size()).isEqualTo(7);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void f16CacheTracksTheF32Cache(SyntheticModel.Spec spec) throws IOException {
+        try (Model model = open(spec);
+             KvCache f32 = model.newCache(32, KvPrecision.F32);
+             KvCache f16 = model.newCache(32, KvPrecision.F16)) {
+            int vocab = model.info().vocabularySize();
+            float[] exact = new float[PROMPT.length * vocab];
+            float[] half = new float[PROMPT.length * vocab];
+            model.forwardAll(f32, PROMPT, exact);
+            model.forwardAll(f16, PROMPT, half);
+            // keys and values rounded to 11 significant bits (relative error ≤ 2⁻¹¹ ≈ 5e-4 each)
+            assertThat(Logits.relativeRms(half, exact)).isLessThan(2e-3);
+            assertThat(f16.byteSize() * 2).isEqualTo(f32.byteSize());
+        }
+    }
+
+    static Stream<Arguments> quantizations() {
+        // relative RMS error of all logits against the F32 model; bounds ≈ 2× what these models show
+        // (random Gaussian weights quantize worse than trained ones; the errors compound over
+        // embedding, 2 layers of 7 matrices and the output)
+        Object[][] bounds = {
+                {GgmlType.F16, 2e-3}, {GgmlType.Q8_0, 2.5e-2}, {GgmlType.Q6_K, 8e-2},
+                {GgmlType.Q4_K, 0.3}, {GgmlType.Q4_0, 0.35}};
+        return architectures().flatMap(spec -> Arrays.stream(bounds).map(b -> Arguments.of(spec.wide(), b[0], b[1])));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("quantizations")
+    void quantizedWeightsTrackTheF32Model(SyntheticModel.Spec spec, GgmlType type, double bound) throws IOException {
+        SyntheticModel f32 = SyntheticModel.of(spec.withLayers(2));
+        try (Model exact = open(f32, ModelOptions.defaults());
+             Model quantized = open(f32.quantized(type), ModelOptions.defaults());
+             KvCache c1 = exact.newCache(16, KvPrecision.F32);
+             KvCache c2 = quantized.newCache(16, KvPrecision.F32)) {
+            int[] prompt = Arrays.copyOf(PROMPT, 8);
+            int vocab = exact.info().vocabularySize();
+            float[] expected = new float[prompt.length * vocab];
+            float[] actual = new float[prompt.length * vocab];
+            exact.forwardAll(c1, prompt, expected);
+            quantized.forwardAll(c2, prompt, actual);
+            double error = Logits.relativeRms(actual, expected);
+            System.err.printf("%s %s: relative RMS error %.2e (bound %.0e)%n", spec.arch(), type, error, bound);
+            assertThat(error).isLessThan(bound).isGreaterThan(0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void oneLayerMatchesTheDoublePrecisionOracle(SyntheticModel.Spec spec) throws IOException {
+        matchesOracle(SyntheticModel.of(spec.withLayers(1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void everyLayerMatchesTheDoublePrecisionOracle(SyntheticModel.Spec spec) throws IOException {
+        matchesOracle(SyntheticModel.of(spec));
+    }
+
+    private void matchesOracle(SyntheticModel synthetic) throws IOException {
+        double[][] expected = new ReferenceDecoder(synthetic).logits(PROMPT);
+        try (Model model = open(synthetic, ModelOptions.defaults()); KvCache cache = model.newCache(32, KvPrecision.F32)) {
+            int vocab = model.info().vocabularySize();
+            float[] actual = new float[PROMPT.length * vocab];
+            model.forwardAll(cache, PROMPT, actual);
+            for (int t = 0; t < PROMPT.length; t++) {
+                // float32 arithmetic against double: a few ulps per operation, compounded over the layers
+                assertThat(Logits.relativeMax(actual, t * vocab, expected[t], vocab)).as("position %d", t)
+                        .isLessThan(1e-4);
+            }
+        }
+    }
+}
