@@ -16,6 +16,14 @@ import dev.hearth.compute.tensor.Tensor;
 public interface Kernels {
 
     /**
+     * Kernels on this CPU's vector unit that spread matrix products over {@code pool}'s threads
+     * (the pool stays the caller's to close). Results are bit-identical for any pool size.
+     */
+    static Kernels vectorized(WorkerPool pool) {
+        return new VectorKernels(pool);
+    }
+
+    /**
      * Matrix times vectors: {@code y[t·rows + i] = Σ_j W[i][j] · x[t·cols + j]} for every token
      * {@code t < tokens} and row {@code i < w.rows()}, with {@code cols = w.cols()}.
      * For {@code tokens == 1} this is the decode path's matrix-vector product.

@@ -2,13 +2,14 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * IEEE half precision: 1 sign, 5 exponent, 10 mantissa bits. Widening is exact; narrowing rounds
  * to nearest even (relative error at most 2^-11 in the normal range, values beyond 65504 become
  * infinite).
  */
-final class F16 implements Quantizer {
+final class F16 implements Quantizer, FusedDot, FloatRows {
 
     @Override
     public GgmlType type() {
@@ -28,6 +29,85 @@ final class F16 implements Quantizer {
         Blocks.checkQuantize(GgmlType.F16, src, srcOffset, count, dst, dstByteOffset);
         for (int i = 0; i < count; i++) {
             Blocks.putHalf(dst, dstByteOffset + 2L * i, src[srcOffset + i]);
+        }
+    }
+
+    @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = GgmlType.F16.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        int j = 0;
+        for (; j <= cols - 2 * Lanes.L; j += 2 * Lanes.L) {
+            a0 = Lanes.halves(w, rowAt + 2L * j).fma(Lanes.x(x, xOffset + j), a0);
+            a1 = Lanes.halves(w, rowAt + 2L * (j + Lanes.L)).fma(Lanes.x(x, xOffset + j + Lanes.L), a1);
+        }
+        for (; j <= cols - Lanes.L; j += Lanes.L) {
+            a0 = Lanes.halves(w, rowAt + 2L * j).fma(Lanes.x(x, xOffset + j), a0);
+        }
+        float sum = Lanes.sum(a0.add(a1));
+        for (; j < cols; j++) {
+            sum += Blocks.half(w, rowAt + 2L * j) * x[xOffset + j];
+        }
+        return sum;
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        int j = 0;
+        for (; j <= cols - Lanes.L; j += Lanes.L) {
+            FloatVector v = Lanes.halves(w, rowAt + 2L * j);
+            a0 = v.fma(Lanes.x(x, xOffset + j), a0);
+            a1 = v.fma(Lanes.x(x, xOffset + xStride + j), a1);
+            a2 = v.fma(Lanes.x(x, xOffset + 2 * xStride + j), a2);
+            a3 = v.fma(Lanes.x(x, xOffset + 3 * xStride + j), a3);
+        }
+        float s0 = Lanes.sum(a0);
+        float s1 = Lanes.sum(a1);
+        float s2 = Lanes.sum(a2);
+        float s3 = Lanes.sum(a3);
+        for (; j < cols; j++) {
+            float v = Blocks.half(w, rowAt + 2L * j);
+            s0 += v * x[xOffset + j];
+            s1 += v * x[xOffset + xStride + j];
+            s2 += v * x[xOffset + 2 * xStride + j];
+            s3 += v * x[xOffset + 3 * xStride + j];
+        }
+        y[yOffset] = s0;
+        y[yOffset + yStride] = s1;
+        y[yOffset + 2 * yStride] = s2;
+        y[yOffset + 3 * yStride] = s3;
+    }
+
+    @Override
+    public void addScaledRow(MemorySegment w, long rowAt, int cols, float factor, float[] y, int yOffset) {
+        FloatVector f = FloatVector.broadcast(Lanes.F, factor);
+        int j = 0;
+        for (; j <= cols - Lanes.L; j += Lanes.L) {
+            Lanes.halves(w, rowAt + 2L * j).fma(f, Lanes.x(y, yOffset + j)).intoArray(y, yOffset + j);
+        }
+        for (; j < cols; j++) {
+            y[yOffset + j] += factor * Blocks.half(w, rowAt + 2L * j);
         }
     }
 }

@@ -37,6 +37,30 @@ final class KScales {
                 | ((Blocks.unsignedByte(block, offset + j) >> 6) << 4);
     }
 
+    /**
+     * The 6-bit scale of sub-block {@code j}, from the 12 packed bytes read as a little-endian long
+     * (bytes 0–7) and int (bytes 8–11): {@link #scale(MemorySegment, long, int)} without a memory
+     * access per field, for the dot-product kernels.
+     */
+    static int scale(long bytes0to7, int bytes8to11, int j) {
+        if (j < 4) {
+            return packedByte(bytes0to7, bytes8to11, j) & 63;
+        }
+        return (packedByte(bytes0to7, bytes8to11, j + 4) & 0xF) | ((packedByte(bytes0to7, bytes8to11, j - 4) >> 6) << 4);
+    }
+
+    /** The 6-bit min of sub-block {@code j}, from the packed bytes as {@link #scale(long, int, int)} reads them. */
+    static int min(long bytes0to7, int bytes8to11, int j) {
+        if (j < 4) {
+            return packedByte(bytes0to7, bytes8to11, j + 4) & 63;
+        }
+        return (packedByte(bytes0to7, bytes8to11, j + 4) >> 4) | ((packedByte(bytes0to7, bytes8to11, j) >> 6) << 4);
+    }
+
+    private static int packedByte(long bytes0to7, int bytes8to11, int k) {
+        return k < 8 ? (int) (bytes0to7 >>> (8 * k)) & 0xFF : (bytes8to11 >>> (8 * (k - 8))) & 0xFF;
+    }
+
     /** Packs eight 6-bit scales and mins into the 12 bytes at {@code offset}. */
     static void pack(int[] scales, int[] mins, MemorySegment block, long offset) {
         byte[] packed = new byte[BYTES];

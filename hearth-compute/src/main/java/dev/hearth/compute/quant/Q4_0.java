@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_0: blocks of 32 elements as one fp16 scale {@code d} and 32 four-bit levels {@code q};
@@ -18,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  * {@code −8d .. 7d}. Elements of the opposite sign beyond {@code 7.5|d|} clamp to level 15 and may
  * be off by up to {@code |d| = max|x|/8}; every other element is off by at most {@code |d|/2}.
  */
-final class Q4_0 implements Quantizer {
+final class Q4_0 implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q4_0;
     private static final int BLOCK = 32;
@@ -78,5 +81,74 @@ final class Q4_0 implements Quantizer {
     /** ggml's {@code MIN(15, (int8_t)(v + 8.5f))}: adding 8.5 and truncating rounds half up. */
     private static int level(float scaled) {
         return Math.min(15, (int) (scaled + 8.5f));
+    }
+
+    @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            FloatVector blockSum = FloatVector.zero(Lanes.F);
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                IntVector packed = Lanes.ints(w, at + QS + j);
+                blockSum = low(packed).fma(Lanes.x(x, xb + j), blockSum);
+                blockSum = high(packed).fma(Lanes.x(x, xb + HALF + j), blockSum);
+            }
+            sum = blockSum.fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at)), sum);
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
+            for (int j = 0; j < BLOCK; j += Lanes.L) {
+                IntVector packed = Lanes.ints(w, at + QS + j % HALF);
+                FloatVector v = (j < HALF ? low(packed) : high(packed)).mul(d);
+                a0 = v.fma(Lanes.x(x, xb + j), a0);
+                a1 = v.fma(Lanes.x(x, xb + xStride + j), a1);
+                a2 = v.fma(Lanes.x(x, xb + 2 * xStride + j), a2);
+                a3 = v.fma(Lanes.x(x, xb + 3 * xStride + j), a3);
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    /** The low-nibble levels of {@code L} packed bytes, minus 8. */
+    private static FloatVector low(IntVector packed) {
+        return Lanes.toFloats(packed.and(0xF).sub(8));
+    }
+
+    /** The high-nibble levels of {@code L} packed bytes, minus 8. */
+    private static FloatVector high(IntVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.ASHR, 4).and(0xF).sub(8));
     }
 }

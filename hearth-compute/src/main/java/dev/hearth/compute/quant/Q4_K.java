@@ -2,6 +2,11 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_K: super-blocks of 256 elements in 8 sub-blocks of 32, each element a 4-bit level {@code q}.
@@ -23,7 +28,7 @@ import java.lang.foreign.MemorySegment;
  * mins are then quantized to 6 bits against their maxima, and every element is re-quantized
  * against the scale and min it will actually be read with.
  */
-final class Q4_K implements Quantizer {
+final class Q4_K implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q4_K;
     private static final int BLOCK = GgmlType.QK_K;
@@ -32,6 +37,8 @@ final class Q4_K implements Quantizer {
     private static final int DMIN = 2;
     private static final int SCALES = 4;
     private static final int QS = 16;
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -136,5 +143,88 @@ final class Q4_K implements Quantizer {
     /** ggml's {@code MIN(63, (uint8_t) nearest_int(v))}: a negative result wraps, then clamps. */
     private static int sixBits(float value) {
         return Math.min(63, ScaleSearch.nearestInt(value) & 0xFF);
+    }
+
+    @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            float dmin = Blocks.half(w, at + DMIN);
+            long scales0to7 = w.get(LONG_LE, at + SCALES);
+            int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
+            for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
+                int sub = 2 * pair;
+                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub));
+                FloatVector minLow = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub));
+                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub + 1));
+                FloatVector minHigh = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub + 1));
+                int xs = xOffset + b * BLOCK + SUB * sub;
+                for (int l = 0; l < SUB; l += Lanes.L) {
+                    IntVector packed = Lanes.ints(w, at + QS + 32L * pair + l);
+                    sum = low(packed).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), sum);
+                    sum = high(packed).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), sum);
+                }
+            }
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            float dmin = Blocks.half(w, at + DMIN);
+            long scales0to7 = w.get(LONG_LE, at + SCALES);
+            int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
+            for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub));
+                FloatVector min = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub));
+                int xs = xOffset + b * BLOCK + SUB * sub;
+                for (int l = 0; l < SUB; l += Lanes.L) {
+                    IntVector packed = Lanes.ints(w, at + QS + 32L * (sub / 2) + l);
+                    FloatVector v = (sub % 2 == 0 ? low(packed) : high(packed)).fma(scale, min);
+                    a0 = v.fma(Lanes.x(x, xs + l), a0);
+                    a1 = v.fma(Lanes.x(x, xs + xStride + l), a1);
+                    a2 = v.fma(Lanes.x(x, xs + 2 * xStride + l), a2);
+                    a3 = v.fma(Lanes.x(x, xs + 3 * xStride + l), a3);
+                }
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    private static FloatVector low(IntVector packed) {
+        return Lanes.toFloats(packed.and(0xF));
+    }
+
+    private static FloatVector high(IntVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.ASHR, 4).and(0xF));
     }
 }

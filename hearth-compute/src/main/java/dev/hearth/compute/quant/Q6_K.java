@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q6_K: super-blocks of 256 elements in 16 sub-blocks of 16, each element a 6-bit level {@code q};
@@ -24,7 +27,7 @@ import java.lang.foreign.MemorySegment;
  * from {@link ScaleSearch#symmetric}, the sixteen scales are quantized to int8 against the
  * largest, and every element is re-quantized against the scale it will be read with.
  */
-final class Q6_K implements Quantizer {
+final class Q6_K implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q6_K;
     private static final int BLOCK = GgmlType.QK_K;
@@ -120,5 +123,92 @@ final class Q6_K implements Quantizer {
                         (q0 >> 4) | ((q1 >> 4) << 2) | ((q2 >> 4) << 4) | ((q3 >> 4) << 6));
             }
         }
+    }
+
+    @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            for (int half = 0; half < 2; half++) {
+                int xh = xOffset + b * BLOCK + 128 * half;
+                for (int l = 0; l < 32; l += Lanes.L) {
+                    IntVector low0 = Lanes.ints(w, at + QL + 64L * half + l);
+                    IntVector low1 = Lanes.ints(w, at + QL + 64L * half + 32 + l);
+                    IntVector high = Lanes.ints(w, at + QH + 32L * half + l);
+                    for (int k = 0; k < 4; k++) {
+                        FloatVector v = level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l));
+                        sum = v.fma(Lanes.x(x, xh + 32 * k + l), sum);
+                    }
+                }
+            }
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            for (int half = 0; half < 2; half++) {
+                int xh = xOffset + b * BLOCK + 128 * half;
+                for (int l = 0; l < 32; l += Lanes.L) {
+                    IntVector low0 = Lanes.ints(w, at + QL + 64L * half + l);
+                    IntVector low1 = Lanes.ints(w, at + QL + 64L * half + 32 + l);
+                    IntVector high = Lanes.ints(w, at + QH + 32L * half + l);
+                    for (int k = 0; k < 4; k++) {
+                        FloatVector v = level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l));
+                        int xi = xh + 32 * k + l;
+                        a0 = v.fma(Lanes.x(x, xi), a0);
+                        a1 = v.fma(Lanes.x(x, xi + xStride), a1);
+                        a2 = v.fma(Lanes.x(x, xi + 2 * xStride), a2);
+                        a3 = v.fma(Lanes.x(x, xi + 3 * xStride), a3);
+                    }
+                }
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    /**
+     * Elements {@code 32·k + l .. + L} of a half block, dequantized, from the {@code ql} bytes
+     * {@code low} (at {@code l + 32·(k % 2)}) and the {@code qh} bytes {@code high} (at {@code l}):
+     * the layout the class comment describes, {@code L} lanes at a time (all in one sub-block).
+     */
+    private static FloatVector level(IntVector low, IntVector high, int k, float scale) {
+        IntVector q = low.lanewise(VectorOperators.ASHR, 4 * (k / 2)).and(0xF)
+                .or(high.lanewise(VectorOperators.ASHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4));
+        return Lanes.toFloats(q.sub(32)).mul(scale);
+    }
+
+    /** {@code d} times the scale of the sub-block that holds elements {@code 32·k + l ..} of the half. */
+    private static float scale(MemorySegment w, long at, float d, int half, int k, int l) {
+        return d * Blocks.signedByte(w, at + SCALES + (128 * half + 32 * k + l) / SUB);
     }
 }

@@ -4,6 +4,7 @@ import dev.hearth.compute.tensor.GgmlType;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,6 +46,22 @@ public final class WeightFormats {
             return quantizer;
         }
         throw new UnsupportedTypeException(type, "quantizer");
+    }
+
+    /**
+     * The fused dequantize-and-dot kernel of {@code type}'s format, if it has one that runs on this
+     * machine's vector width (block formats need 8 or 16 float lanes).
+     */
+    public static Optional<FusedDot> fusedDot(GgmlType type) {
+        if (FORMATS.get(type) instanceof FusedDot fused && (type.blockSize() == 1 || Lanes.BLOCK_KERNELS)) {
+            return Optional.of(fused);
+        }
+        return Optional.empty();
+    }
+
+    /** The scaled-row kernel of {@code type}'s format, if it is a float format. */
+    public static Optional<FloatRows> floatRows(GgmlType type) {
+        return FORMATS.get(type) instanceof FloatRows rows ? Optional.of(rows) : Optional.empty();
     }
 
     /** The types {@link #of(GgmlType)} accepts. */

@@ -125,6 +125,21 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void versionTwoFilesAreRead() throws IOException {
+        // GGUF v2 has v3's layout (v3 only added big-endian files, which Hearth refuses)
+        Path file = dir.resolve("v2.gguf");
+        everyValueType().addTensor("t", GgmlType.Q8_0, Shape.of(32), MemorySegment.ofArray(new byte[34])).write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[4] = 2;
+        Files.write(file, bytes);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertThat(gguf.version()).isEqualTo(2);
+            assertThat(gguf.metadata().getString("string.chinese")).isEqualTo("你好，世界 🌍");
+            assertThat(gguf.tensor("t").orElseThrow().byteSize()).isEqualTo(34);
+        }
+    }
+
+    @Test
     void customAlignmentIsHonoured() throws IOException {
         GgufWriter w = new GgufWriter().putUInt32("general.alignment", 64);
         w.addTensor("a", GgmlType.F32, Shape.of(3), MemorySegment.ofArray(new byte[12]));

@@ -8,7 +8,9 @@ import dev.hearth.model.generate.StopReason;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.KvPrecision;
 import dev.hearth.model.runtime.Model;
+import dev.hearth.model.runtime.ModelOptions;
 import dev.hearth.model.runtime.Models;
+import dev.hearth.compute.spi.Backend;
 import dev.hearth.model.tokenizer.Tokenizer;
 import dev.hearth.testdata.TestData;
 
@@ -73,6 +75,20 @@ class Stories260kIT {
             Generation story = Generator.of(model).generate(cache, new int[] {BOS}, GenerationParams.greedy(STEPS), streamed::append);
             assertThat(story.stopReason()).isEqualTo(StopReason.MAX_TOKENS);
             assertThat(streamed.toString()).isEqualTo(story.text()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void vectorizedParallelKernelsTellTheSameStory() throws IOException {
+        Path data = TestData.file("stories260k");
+        Path gguf = Llama2cConverter.convert(data.resolve("stories260K.bin"), data.resolve("tok512.bin"),
+                dir.resolve("stories260K.gguf")).file();
+        String expected = Files.readString(data.resolve("expected.txt"), StandardCharsets.UTF_8);
+        try (Backend backend = Backend.cpu(2);
+             Model model = Models.open(gguf, ModelOptions.defaults().withKernels(backend.kernels()));
+             KvCache cache = model.newCache(STEPS, KvPrecision.F16)) {
+            Generation story = Generator.greedy(model).generate(cache, new int[] {BOS}, STEPS, text -> { });
+            assertThat(story.text()).isEqualTo(expected);
         }
     }
 

@@ -1,0 +1,412 @@
+package dev.hearth.compute.kernels;
+
+import dev.hearth.compute.quant.FloatRows;
+import dev.hearth.compute.quant.FusedDot;
+import dev.hearth.compute.quant.WeightFormats;
+import dev.hearth.compute.tensor.GgmlType;
+import dev.hearth.compute.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the CPU's vector unit ({@code jdk.incubator.vector}, the preferred species: 8 float
+ * lanes on AVX2, 16 on AVX-512), with matrix products spread over a {@link WorkerPool}.
+ *
+ * <p>A matrix product hands out ranges of weight rows to the pool's threads. Each row is multiplied
+ * by its format's fused kernel ({@link FusedDot}: the blocks are widened to floats in registers,
+ * never written out); formats without one are dequantized a row at a time into a per-range buffer.
+ * For several tokens the row is read once for four tokens at a time ({@link FusedDot#dot4}), and
+ * tokens are taken {@value #TOKEN_BLOCK} at a time so that their activations stay in cache while
+ * every row streams past. Every output element is computed by the same code whatever the thread
+ * count or range split, so results are bit-identical for any number of threads.
+ *
+ * <p>The element-wise kernels run on the calling thread. Results differ from {@link ScalarKernels}
+ * only in the order of float sums and by an ulp or so in {@code exp} and {@code tanh}; {@link #add},
+ * {@link #scale} and {@link #rope} are bit-identical to it. No result depends on whether the JIT has
+ * compiled a kernel yet: sums of lanes and {@code exp} use a fixed order of basic operations.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
+            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Shuffles that bring lane {@code i + k} onto lane {@code i}, for the pairwise {@link #sum(FloatVector)}. */
+    private static final VectorShuffle<Float> FOLD_8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
+    private static final VectorShuffle<Float> FOLD_4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
+    private static final VectorShuffle<Float> FOLD_2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
+    private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
+    /** Tokens whose activations stay in cache while every weight row streams past. */
+    private static final int TOKEN_BLOCK = 32;
+    /** Multiply-adds below which a range is not worth handing to another thread. */
+    private static final int MIN_RANGE_WORK = 1 << 15;
+
+    /** Each fused format's {@link FusedDot#matMulRows}, bound to the format; see {@link #fusedRows}. */
+    private static final Map<GgmlType, MethodHandle> RANGE_KERNELS = rangeKernels();
+
+    private final WorkerPool pool;
+
+    VectorKernels(WorkerPool pool) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    @Override
+    public void matMul(Tensor w, float[] x, int xOffset, float[] y, int yOffset, int tokens) {
+        int rows = w.rows();
+        int cols = w.cols();
+        Objects.checkFromIndexSize(xOffset, tokens * cols, x.length);
+        Objects.checkFromIndexSize(yOffset, tokens * rows, y.length);
+        Optional<FusedDot> fused = WeightFormats.fusedDot(w.type());
+        for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
+            int n = Math.min(TOKEN_BLOCK, tokens - t0);
+            int xo = xOffset + t0 * cols;
+            int yo = yOffset + t0 * rows;
+            int grain = Math.max(ceilDiv(rows, 4 * pool.threads()), ceilDiv(MIN_RANGE_WORK, Math.max(1, cols * n)));
+            if (fused.isPresent()) {
+                MethodHandle kernel = RANGE_KERNELS.get(w.type());
+                pool.forRanges(rows, grain, (from, to) -> fusedRows(kernel, w, from, to, x, xo, n, y, yo));
+            } else {
+                pool.forRanges(rows, grain, (from, to) -> dequantizedRows(w, from, to, x, xo, n, y, yo));
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [from, to)} times {@code n} tokens with the format's fused kernel, called through a
+     * method handle that the JIT cannot see through. A direct interface call here would have the
+     * kernels of the two formats a model mixes most (Q4_K and Q6_K, say) inlined into this one
+     * method; that overflows the compiler's inlining budget, leaves the vectors boxed, and runs
+     * ten to twenty times slower. Through the handle each format's kernels stay a unit of their own.
+     */
+    private static void fusedRows(MethodHandle kernel, Tensor w, int from, int to, float[] x, int xOffset, int n,
+            float[] y, int yOffset) {
+        try {
+            kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, n, y, yOffset, w.rows());
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Rows {@code [from, to)} times {@code n} tokens, each row dequantized once into a buffer. */
+    private static void dequantizedRows(Tensor w, int from, int to, float[] x, int xOffset, int n,
+            float[] y, int yOffset) {
+        int rows = w.rows();
+        int cols = w.cols();
+        float[] row = new float[cols];
+        for (int r = from; r < to; r++) {
+            w.dequantizeRow(r, row, 0);
+            for (int t = 0; t < n; t++) {
+                y[yOffset + t * rows + r] = dotProduct(row, 0, x, xOffset + t * cols, cols);
+            }
+        }
+    }
+
+    @Override
+    public void vecMat(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset) {
+        int cols = w.cols();
+        Objects.checkFromIndexSize(pOffset, rowsUsed, p.length);
+        Objects.checkFromIndexSize(0, rowsUsed, w.rows());
+        Arrays.fill(y, yOffset, yOffset + cols, 0f);
+        Optional<FloatRows> floatRows = WeightFormats.floatRows(w.type());
+        if (floatRows.isPresent()) {
+            FloatRows kernel = floatRows.get();
+            for (int i = 0; i < rowsUsed; i++) {
+                kernel.addScaledRow(w.data(), i * w.rowBytes(), cols, p[pOffset + i], y, yOffset);
+            }
+            return;
+        }
+        float[] row = new float[cols];
+        for (int i = 0; i < rowsUsed; i++) {
+            w.dequantizeRow(i, row, 0);
+            FloatVector factor = FloatVector.broadcast(F, p[pOffset + i]);
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                FloatVector.fromArray(F, row, j).fma(factor, FloatVector.fromArray(F, y, yOffset + j))
+                        .intoArray(y, yOffset + j);
+            }
+            for (; j < cols; j++) {
+                y[yOffset + j] += p[pOffset + i] * row[j];
+            }
+        }
+    }
+
+    @Override
+    public void rmsNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float eps, int n) {
+        float sumSquares = sumOfSquares(x, xOffset, n, 0f);
+        float inverseRms = 1f / (float) Math.sqrt(sumSquares / n + eps);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i).mul(inverseRms);
+            FloatVector.fromArray(F, weight, i).mul(v).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = weight[i] * (inverseRms * x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void layerNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float[] bias, float eps,
+            int n) {
+        float mean = sum(x, xOffset, n) / n;
+        float variance = sumOfSquares(x, xOffset, n, mean) / n;
+        float inverseStd = 1f / (float) Math.sqrt(variance + eps);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).sub(mean).mul(inverseStd)
+                    .mul(FloatVector.fromArray(F, weight, i)).add(FloatVector.fromArray(F, bias, i))
+                    .intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = (x[xOffset + i] - mean) * inverseStd * weight[i] + bias[i];
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, int offset, int n) {
+        int i = 0;
+        FloatVector maxes = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; i <= n - L; i += L) {
+            maxes = maxes.max(FloatVector.fromArray(F, x, offset + i));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, x[offset + i]);
+        }
+        FloatVector sums = FloatVector.zero(F);
+        i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, offset + i).sub(max));
+            e.intoArray(x, offset + i);
+            sums = sums.add(e);
+        }
+        float sum = sum(sums);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[offset + i] - max);
+            x[offset + i] = e;
+            sum += e;
+        }
+        i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, x, offset + i).div(sum).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
+            x[offset + i] /= sum;
+        }
+    }
+
+    @Override
+    public void rope(float[] x, int offset, int heads, int headDim, int position, float[] invFrequencies, boolean neox) {
+        // The reference's arithmetic exactly, with each angle's cosine and sine computed once for all heads.
+        int pairs = invFrequencies.length;
+        for (int k = 0; k < pairs; k++) {
+            float angle = position * invFrequencies[k];
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            for (int h = 0; h < heads; h++) {
+                int base = offset + h * headDim;
+                int a = neox ? base + k : base + 2 * k;
+                int b = neox ? base + k + pairs : base + 2 * k + 1;
+                float x0 = x[a];
+                float x1 = x[b];
+                x[a] = x0 * cos - x1 * sin;
+                x[b] = x0 * sin + x1 * cos;
+            }
+        }
+    }
+
+    @Override
+    public void swiGlu(float[] gate, int gateOffset, float[] up, int upOffset, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, gateOffset + i);
+            FloatVector sigmoidDenominator = exp(g.neg()).add(1f);
+            g.div(sigmoidDenominator).mul(FloatVector.fromArray(F, up, upOffset + i)).intoArray(gate, gateOffset + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[gateOffset + i];
+            gate[gateOffset + i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int offset, int n) {
+        final float sqrt2OverPi = 0.7978845608028654f;
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, offset + i);
+            FloatVector inner = v.mul(sqrt2OverPi).mul(v.mul(v).mul(0.044715f).add(1f));
+            v.mul(0.5f).mul(tanh(inner).add(1f)).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
+            float v = x[offset + i];
+            x[offset + i] = 0.5f * v * (1f + (float) Math.tanh(sqrt2OverPi * v * (1f + 0.044715f * v * v)));
+        }
+    }
+
+    @Override
+    public void add(float[] y, int yOffset, float[] x, int xOffset, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, y, yOffset + i).add(FloatVector.fromArray(F, x, xOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] += x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void scale(float[] y, int offset, float factor, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, y, offset + i).mul(factor).intoArray(y, offset + i);
+        }
+        for (; i < n; i++) {
+            y[offset + i] *= factor;
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        return dotProduct(a, aOffset, b, bOffset, n);
+    }
+
+    private static float dotProduct(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            s0 = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), s0);
+            s1 = FloatVector.fromArray(F, a, aOffset + i + L).fma(FloatVector.fromArray(F, b, bOffset + i + L), s1);
+        }
+        for (; i <= n - L; i += L) {
+            s0 = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), s0);
+        }
+        float sum = sum(s0.add(s1));
+        for (; i < n; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    private static float sum(float[] x, int offset, int n) {
+        FloatVector sums = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            sums = sums.add(FloatVector.fromArray(F, x, offset + i));
+        }
+        float sum = sum(sums);
+        for (; i < n; i++) {
+            sum += x[offset + i];
+        }
+        return sum;
+    }
+
+    /** {@code Σ (x[i] − center)²}. */
+    private static float sumOfSquares(float[] x, int offset, int n, float center) {
+        FloatVector sums = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector d = FloatVector.fromArray(F, x, offset + i).sub(center);
+            sums = d.fma(d, sums);
+        }
+        float sum = sum(sums);
+        for (; i < n; i++) {
+            float d = x[offset + i] - center;
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    /**
+     * The sum of the lanes, in a fixed order (pairwise, halves first). {@code reduceLanes(ADD)}
+     * leaves the order to the implementation, and the interpreter's differs from the compiler's.
+     */
+    private static float sum(FloatVector v) {
+        if (L >= 16) {
+            v = v.add(v.rearrange(FOLD_8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(FOLD_2));
+        }
+        return v.add(v.rearrange(FOLD_1)).lane(0);
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HIGH = 0.693359375f;    // few bits, so n · LN2_HIGH is exact
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** 1.5 · 2^23: adding it rounds a float of magnitude below 2^22 to an integer, kept in the low bits. */
+    private static final float ROUNDER = 0x1.8p23f;
+    private static final int ROUNDER_BITS = 0x4B400000;
+    private static final float EXP_OVERFLOW = 88.72283f;
+
+    /**
+     * {@code e^x} lane by lane, within about 1 ulp of {@link Math#exp}: Cephes' {@code expf} (a
+     * degree-6 polynomial on {@code x − n·ln 2}, scaled by {@code 2^n}) in basic IEEE operations
+     * only, so that it gives the same bits interpreted or compiled, unlike {@code lanewise(EXP)}.
+     * Overflows to infinity above 88.72; underflows gradually, to 0 below −104.
+     */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(-104f).min(EXP_OVERFLOW);
+        FloatVector rounded = clamped.fma(LOG2E, ROUNDER);
+        FloatVector n = rounded.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HIGH), clamped);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LOW), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        // 2^n as two factors, each a normal float for n in [-150, 128], so y · 2^n rounds once at most.
+        IntVector k = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        FloatVector e = y.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_OVERFLOW));
+    }
+
+    /** {@code tanh(x) = 1 − 2 / (e^{2x} + 1)}, exact at ±∞; absolute error about 2^-23. */
+    private static FloatVector tanh(FloatVector x) {
+        return FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(x.add(x)).add(1f)));
+    }
+
+    private static Map<GgmlType, MethodHandle> rangeKernels() {
+        MethodType type = MethodType.methodType(void.class, MemorySegment.class, int.class, int.class, int.class,
+                float[].class, int.class, int.class, float[].class, int.class, int.class);
+        Map<GgmlType, MethodHandle> kernels = new EnumMap<>(GgmlType.class);
+        try {
+            MethodHandle matMulRows = MethodHandles.publicLookup().findVirtual(FusedDot.class, "matMulRows", type);
+            for (GgmlType ggmlType : WeightFormats.supportedTypes()) {
+                Optional<FusedDot> fused = WeightFormats.fusedDot(ggmlType);
+                if (fused.isPresent()) {
+                    kernels.put(ggmlType, matMulRows.bindTo(fused.get()));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        return kernels;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

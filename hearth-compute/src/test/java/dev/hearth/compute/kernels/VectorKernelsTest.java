@@ -1,0 +1,262 @@
+package dev.hearth.compute.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.compute.quant.WeightFormats;
+import dev.hearth.compute.tensor.GgmlType;
+import dev.hearth.compute.tensor.Tensor;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link VectorKernels} against {@link ScalarKernels} on random inputs of awkward sizes: row counts
+ * that are no multiple of the thread count or the vector length, the narrowest rows each format
+ * allows, and float rows of every length modulo the vector width.
+ *
+ * <p>Tolerances. Both implementations compute in float and differ only in the order of sums (and,
+ * for block formats, in where the block scale is applied and whether a multiply-add is fused).
+ * Summing {@code n} products in any order is off from the exact sum by at most
+ * {@code γ_n · Σ|a_j b_j|} with {@code γ_n ≈ n · 2^-24}; the two results are then within twice
+ * that of each other. The bounds below are {@code 2 · (n + 16) · 2^-24 · Σ|a_j b_j|}, the 16
+ * covering the few extra roundings per element (block scale, fused multiply-add). Element-wise
+ * kernels that use the vector {@code exp}/{@code tanh} (documented within 1 ulp) are held to a
+ * relative error of 2^-20.
+ */
+class VectorKernelsTest {
+
+    private static final double U = 0x1p-24;
+    private static final int[] TOKENS = {1, 2, 3, 5, 17};
+    private static final int[] ROWS = {1, 7, 131};
+    private static final int[] FLOAT_COLS = {1, 7, 33, 1023};
+
+    private static WorkerPool onePool;
+    private static WorkerPool threePool;
+    private static Kernels one;
+    private static Kernels three;
+    private static final Kernels REFERENCE = new ScalarKernels();
+
+    @BeforeAll
+    static void startPools() {
+        onePool = new WorkerPool(1);
+        threePool = new WorkerPool(3);
+        one = Kernels.vectorized(onePool);
+        three = Kernels.vectorized(threePool);
+    }
+
+    @AfterAll
+    static void stopPools() {
+        onePool.close();
+        threePool.close();
+    }
+
+    static Stream<GgmlType> supportedTypes() {
+        return WeightFormats.supportedTypes().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("supportedTypes")
+    void matMulMatchesTheReferenceAndIsTheSameForAnyThreadCount(GgmlType type) {
+        Random random = new Random(type.id());
+        int block = type.blockSize();
+        int[] colsList = block == 1 ? FLOAT_COLS : block == 32 ? new int[] {32, 96, 1024} : new int[] {256, 768};
+        for (int cols : colsList) {
+            for (int rows : ROWS) {
+                Tensor w = RandomTensors.matrix(type, rows, cols, random);
+                float[] dequantized = new float[rows * cols];
+                for (int r = 0; r < rows; r++) {
+                    w.dequantizeRow(r, dequantized, r * cols);
+                }
+                for (int tokens : TOKENS) {
+                    int xOffset = 3;
+                    int yOffset = 5;
+                    float[] x = new float[xOffset + tokens * cols];
+                    System.arraycopy(RandomTensors.gaussian(random, tokens * cols), 0, x, xOffset, tokens * cols);
+                    float[] expected = new float[yOffset + tokens * rows];
+                    float[] single = new float[expected.length];
+                    float[] multi = new float[expected.length];
+                    REFERENCE.matMul(w, x, xOffset, expected, yOffset, tokens);
+                    one.matMul(w, x, xOffset, single, yOffset, tokens);
+                    three.matMul(w, x, xOffset, multi, yOffset, tokens);
+
+                    assertThat(multi).as("%s, threads 1 and 3, %d tokens", w.name(), tokens).isEqualTo(single);
+                    for (int t = 0; t < tokens; t++) {
+                        for (int r = 0; r < rows; r++) {
+                            double magnitude = 0;
+                            for (int j = 0; j < cols; j++) {
+                                magnitude += Math.abs((double) dequantized[r * cols + j] * x[xOffset + t * cols + j]);
+                            }
+                            double bound = 2 * (cols + 16) * U * magnitude;
+                            int at = yOffset + t * rows + r;
+                            assertThat((double) Math.abs(single[at] - expected[at]))
+                                    .as("%s, token %d of %d, row %d: %s vs %s", w.name(), t, tokens, r, single[at],
+                                            expected[at])
+                                    .isLessThanOrEqualTo(bound);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("supportedTypes")
+    void vecMatMatchesTheReference(GgmlType type) {
+        Random random = new Random(100 + type.id());
+        int[] colsList = type.blockSize() == 1 ? FLOAT_COLS : new int[] {type.blockSize()};
+        for (int cols : colsList) {
+            int rows = 19;
+            Tensor w = RandomTensors.matrix(type, rows, cols, random);
+            for (int rowsUsed : new int[] {1, 5, rows}) {
+                float[] p = new float[2 + rowsUsed];
+                System.arraycopy(RandomTensors.gaussian(random, rowsUsed), 0, p, 2, rowsUsed);
+                float[] expected = new float[4 + cols];
+                float[] actual = new float[4 + cols];
+                java.util.Arrays.fill(actual, 1f);   // vecMat overwrites its output
+                REFERENCE.vecMat(p, 2, w, rowsUsed, expected, 4);
+                one.vecMat(p, 2, w, rowsUsed, actual, 4);
+                float[] row = new float[cols];
+                double[] magnitude = new double[cols];
+                for (int i = 0; i < rowsUsed; i++) {
+                    w.dequantizeRow(i, row, 0);
+                    for (int j = 0; j < cols; j++) {
+                        magnitude[j] += Math.abs((double) p[2 + i] * row[j]);
+                    }
+                }
+                for (int j = 0; j < cols; j++) {
+                    assertThat((double) Math.abs(actual[4 + j] - expected[4 + j]))
+                            .as("%s, %d rows, column %d", w.name(), rowsUsed, j)
+                            .isLessThanOrEqualTo(2 * (rowsUsed + 16) * U * magnitude[j]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void dotMatchesTheReference() {
+        Random random = new Random(1);
+        for (int n : FLOAT_COLS) {
+            float[] a = RandomTensors.gaussian(random, n + 1);
+            float[] b = RandomTensors.gaussian(random, n + 2);
+            double magnitude = 0;
+            for (int i = 0; i < n; i++) {
+                magnitude += Math.abs((double) a[1 + i] * b[2 + i]);
+            }
+            float expected = REFERENCE.dot(a, 1, b, 2, n);
+            assertThat((double) Math.abs(one.dot(a, 1, b, 2, n) - expected)).as("n = %d", n)
+                    .isLessThanOrEqualTo(2 * (n + 16) * U * magnitude);
+        }
+    }
+
+    @Test
+    void addScaleAndRopeAreBitIdenticalToTheReference() {
+        Random random = new Random(2);
+        for (int n : FLOAT_COLS) {
+            float[] y = RandomTensors.gaussian(random, n + 3);
+            float[] x = RandomTensors.gaussian(random, n + 1);
+            float[] expected = y.clone();
+            REFERENCE.add(expected, 3, x, 1, n);
+            REFERENCE.scale(expected, 3, 0.37f, n);
+            float[] actual = y.clone();
+            one.add(actual, 3, x, 1, n);
+            one.scale(actual, 3, 0.37f, n);
+            assertThat(actual).as("n = %d", n).isEqualTo(expected);
+        }
+        float[] invFrequencies = new float[24];
+        for (int k = 0; k < invFrequencies.length; k++) {
+            invFrequencies[k] = (float) Math.pow(10000, -2.0 * k / 64);
+        }
+        for (boolean neox : new boolean[] {false, true}) {
+            float[] x = RandomTensors.gaussian(random, 7 + 5 * 64);
+            float[] expected = x.clone();
+            REFERENCE.rope(expected, 7, 5, 64, 1234, invFrequencies, neox);
+            one.rope(x, 7, 5, 64, 1234, invFrequencies, neox);
+            assertThat(x).as("neox = %s", neox).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void normsMatchTheReference() {
+        Random random = new Random(3);
+        for (int n : FLOAT_COLS) {
+            float[] x = RandomTensors.gaussian(random, n + 2);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = x[i] * 3 + 1;   // an offset, so that layer norm's centring matters
+            }
+            float[] weight = RandomTensors.gaussian(random, n);
+            float[] bias = RandomTensors.gaussian(random, n);
+            float[] expected = new float[n + 1];
+            float[] actual = new float[n + 1];
+            REFERENCE.rmsNorm(expected, 1, x, 2, weight, 1e-5f, n);
+            one.rmsNorm(actual, 1, x, 2, weight, 1e-5f, n);
+            // Only the sum of squares (positive terms) is summed in another order: relative γ_n,
+            // halved by the square root, then three roundings per element.
+            for (int i = 1; i <= n; i++) {
+                assertThat((double) Math.abs(actual[i] - expected[i])).as("rmsNorm n = %d, element %d", n, i)
+                        .isLessThanOrEqualTo((n + 8) * U * Math.abs(expected[i]) + Float.MIN_NORMAL);
+            }
+            REFERENCE.layerNorm(expected, 1, x, 2, weight, bias, 1e-5f, n);
+            one.layerNorm(actual, 1, x, 2, weight, bias, 1e-5f, n);
+            // The mean moves by up to γ_n · mean|x|; that shift, scaled like every element, plus the
+            // variance's relative γ_n, bounds the difference.
+            double meanAbs = 0;
+            for (int i = 0; i < n; i++) {
+                meanAbs += Math.abs(x[2 + i]) / n;
+            }
+            for (int i = 1; i <= n; i++) {
+                double scale = Math.abs(weight[i - 1]) / Math.sqrt(1e-5 + 1e-9);
+                double bound = 4 * (n + 8) * U * (Math.abs(expected[i]) + Math.abs(bias[i - 1])
+                        + Math.min(scale, 1e3) * meanAbs) + Float.MIN_NORMAL;
+                assertThat((double) Math.abs(actual[i] - expected[i])).as("layerNorm n = %d, element %d", n, i)
+                        .isLessThanOrEqualTo(bound);
+            }
+        }
+    }
+
+    @Test
+    void activationsAndSoftmaxMatchTheReference() {
+        Random random = new Random(4);
+        double tolerance = 0x1p-20;
+        for (int n : FLOAT_COLS) {
+            float[] gate = RandomTensors.gaussian(random, n + 1);
+            for (int i = 0; i < gate.length; i++) {
+                gate[i] *= 4;
+            }
+            float[] up = RandomTensors.gaussian(random, n);
+            float[] expected = gate.clone();
+            float[] actual = gate.clone();
+            REFERENCE.swiGlu(expected, 1, up, 0, n);
+            one.swiGlu(actual, 1, up, 0, n);
+            assertClose(actual, expected, tolerance, "swiGlu n = " + n);
+
+            expected = gate.clone();
+            actual = gate.clone();
+            REFERENCE.gelu(expected, 1, n);
+            one.gelu(actual, 1, n);
+            // 1 + tanh cancels for large negative inputs, so the error is relative to |x| there.
+            for (int i = 1; i <= n; i++) {
+                assertThat((double) Math.abs(actual[i] - expected[i])).as("gelu n = %d, element %d", n, i)
+                        .isLessThanOrEqualTo(tolerance * (Math.abs(expected[i]) + Math.abs(gate[i])));
+            }
+
+            float[] logits = gate.clone();
+            logits[1 + n / 2] = 80f;    // far beyond exp's float range without the max subtracted
+            expected = logits.clone();
+            actual = logits.clone();
+            REFERENCE.softmax(expected, 1, n);
+            one.softmax(actual, 1, n);
+            assertClose(actual, expected, (n + 8) * U + tolerance, "softmax n = " + n);
+        }
+    }
+
+    private static void assertClose(float[] actual, float[] expected, double relative, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) Math.abs(actual[i] - expected[i])).as("%s, element %d", what, i)
+                    .isLessThanOrEqualTo(relative * Math.abs(expected[i]) + Float.MIN_NORMAL);
+        }
+    }
+}
