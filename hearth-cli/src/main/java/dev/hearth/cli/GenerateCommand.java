@@ -6,7 +6,6 @@ import dev.hearth.model.generate.GenerationTimings;
 import dev.hearth.model.generate.Generator;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.Model;
-import dev.hearth.model.runtime.Models;
 import dev.hearth.model.tokenizer.SpecialTokenMode;
 import dev.hearth.model.tokenizer.SpecialTokens;
 import dev.hearth.model.tokenizer.Tokenizer;
@@ -73,7 +72,9 @@ final class GenerateCommand implements Callable<Integer> {
             throw SamplingOptions.invalid(commandLine, "--stop", e);
         }
         String text = promptFile != null ? Files.readString(promptFile, StandardCharsets.UTF_8) : prompt;
-        try (Model model = Models.open(file, runtime.modelOptions(commandLine)); KvCache cache = runtime.newCache(model)) {
+        try (RuntimeOptions.LoadedModel loaded = runtime.open(file, commandLine);
+             KvCache cache = runtime.newCache(loaded.model())) {
+            Model model = loaded.model();
             int[] tokens = promptTokens(model.tokenizer(), text);
             if (tokens.length == 0) {
                 throw new IllegalArgumentException("the prompt is empty, and " + file.getFileName() + " adds no BOS to start from");

@@ -6,7 +6,6 @@ import dev.hearth.model.generate.GenerationParams;
 import dev.hearth.model.generate.Generator;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.Model;
-import dev.hearth.model.runtime.Models;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,9 +48,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine commandLine = spec.commandLine();
         GenerationParams params = sampling.generationParams(commandLine);
-        try (Model model = Models.open(file, runtime.modelOptions(commandLine));
-             KvCache cache = runtime.newCache(model);
+        try (RuntimeOptions.LoadedModel loaded = runtime.open(file, commandLine);
+             KvCache cache = runtime.newCache(loaded.model());
              Terminal terminal = TerminalBuilder.builder().name("hearth").system(true).build()) {
+            Model model = loaded.model();
             ChatPrompt prompt = ChatPrompt.forModel(model);
             ChatSession session = new ChatSession(Generator.of(model), prompt, cache);
             session.setSystem(system);
@@ -59,6 +59,7 @@ final class RunCommand implements Callable<Integer> {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
             PrintWriter out = terminal.writer();
+            out.printf("backend: %s%n", loaded.backend().description());
             out.printf("chat template: %s%n", prompt.description());
             out.printf("context: %d tokens. /help for commands; Ctrl-C stops an answer, Ctrl-D or /exit leaves.%n",
                     cache.capacity());

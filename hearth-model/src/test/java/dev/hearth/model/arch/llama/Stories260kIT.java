@@ -87,7 +87,7 @@ class Stories260kIT {
         try (Backend backend = Backend.cpu(2);
              Model model = Models.open(gguf, ModelOptions.defaults().withKernels(backend.kernels()));
              KvCache cache = model.newCache(STEPS, KvPrecision.F16)) {
-            Generation story = Generator.greedy(model).generate(cache, new int[] {BOS}, STEPS, text -> { });
+            Generation story = Generator.of(model).generate(cache, new int[] {BOS}, GenerationParams.greedy(STEPS), text -> { });
             assertThat(story.text()).isEqualTo(expected);
         }
     }
