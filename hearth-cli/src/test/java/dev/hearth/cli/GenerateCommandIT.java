@@ -47,12 +47,15 @@ class GenerateCommandIT {
     }
 
     @Test
-    void seededSamplingRepeatsAndAnotherSeedDiffers() {
+    void seededSamplingRepeatsAcrossRunsAndThreadCountsAndAnotherSeedDiffers() {
         CliRun first = CliRun.of("generate", model, "-p", PROMPT, "--temp", "0.8", "--seed", "42", "-n", "60");
         CliRun again = CliRun.of("generate", model, "-p", PROMPT, "--temp", "0.8", "--seed", "42", "-n", "60");
+        CliRun oneThread = CliRun.of("generate", model, "-p", PROMPT, "--temp", "0.8", "--seed", "42", "-n", "60", "--threads", "1");
+        CliRun threeThreads = CliRun.of("generate", model, "-p", PROMPT, "--temp", "0.8", "--seed", "42", "-n", "60", "--threads", "3");
         CliRun other = CliRun.of("generate", model, "-p", PROMPT, "--temp", "0.8", "--seed", "43", "-n", "60");
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).isNotBlank().isEqualTo(again.out());
+        assertThat(first.out()).isNotBlank().isEqualTo(again.out())
+                .isEqualTo(oneThread.out()).isEqualTo(threeThreads.out());
         assertThat(other.out()).isNotEqualTo(first.out());
     }
 
