@@ -21,7 +21,6 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench="$root/bench"
-hearth=${HEARTH:-"$root/hearth"}
 prompt=512
 gen=128
 threads=$(nproc)
@@ -48,8 +47,30 @@ while [ $# -gt 0 ]; do
 done
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
+started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 out=${out:-"$bench/results/$stamp"}
 mkdir -p "$out"
+
+# Hearth: hearth-cli/target/hearth.jar, rebuilt with `mvnw package` (never install) when a source of
+# the modules it is made of is newer; set HEARTH to run another hearth command instead.
+. "$root/.mvn/find-jdk25.sh"
+jar="$root/hearth-cli/target/hearth.jar"
+if [ -z "${HEARTH-}" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/hearth-compute" "$root/hearth-model" "$root/hearth-cli" \
+      -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+      -newer "$jar" -print 2>/dev/null | head -n 1)" ]; then
+    echo "run.sh: building hearth-cli/target/hearth.jar..." >&2
+    (cd "$root" && ./mvnw -q -B -pl hearth-cli -am package -Dmaven.test.skip=true >&2)
+  fi
+fi
+hearth() {
+  if [ -n "${HEARTH-}" ]; then
+    "$HEARTH" "$@"
+  else
+    "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+        -XX:+UseParallelGC -Xss4m -jar "$jar" "$@" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
+  fi
+}
 
 # llama.cpp: node-llama-cpp's prebuilt CPU library, installed exactly as package-lock.json pins it
 if [ ! -f "$bench/llamacpp/node_modules/.package-lock.json" ] \
@@ -58,7 +79,7 @@ if [ ! -f "$bench/llamacpp/node_modules/.package-lock.json" ] \
   (cd "$bench/llamacpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund >&2)
 fi
 
-has_synth() { "$hearth" synth --help >/dev/null 2>&1; }
+has_synth() { hearth synth --help >/dev/null 2>&1; }
 
 # A model argument as a file: a path as given, PRESET:TYPE generated once by `hearth synth`.
 resolve_model() {
@@ -75,7 +96,7 @@ resolve_model() {
     if [ ! -f "$file" ]; then
       mkdir -p "$bench/models"
       echo "run.sh: hearth synth --preset $preset --type $type -o $file" >&2
-      "$hearth" synth --preset "$preset" --type "$type" -o "$file" >&2
+      hearth synth --preset "$preset" --type "$type" -o "$file" >&2
     fi
     echo "$file"
   else
@@ -89,11 +110,11 @@ if $smoke; then
   [ ${#models[@]} -eq 0 ] || { echo "run.sh: --smoke takes no models" >&2; exit 2; }
   testdata="$root/../shared/testdata/stories260k"
   if [ -f "$testdata/stories260K.bin" ]; then
-    "$hearth" convert llama2c "$testdata/stories260K.bin" --tokenizer "$testdata/tok512.bin" \
+    hearth convert llama2c "$testdata/stories260K.bin" --tokenizer "$testdata/tok512.bin" \
         -o "$out/stories260K.gguf" --force >&2
     models=("$out/stories260K.gguf")
   elif has_synth; then
-    "$hearth" synth --preset tiny --type f16 -o "$out/tiny-f16.gguf" >&2
+    hearth synth --preset tiny --type f16 -o "$out/tiny-f16.gguf" >&2
     models=("$out/tiny-f16.gguf")
   else
     echo "run.sh: --smoke needs ../shared/testdata/stories260k or a hearth with the synth verb" >&2
@@ -103,6 +124,7 @@ fi
 [ ${#models[@]} -gt 0 ] || { echo "run.sh: give model files or PRESET:TYPE names (see --help)" >&2; exit 2; }
 
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+llc=$(lscpu -B 2>/dev/null | sed -n 's/^L3 cache: *\([0-9][0-9]*\).*/\1/p' | head -n 1)
 flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 simd=""
 for f in avx2 avx512f avx512_vnni avx512_bf16 amx_tile; do
@@ -110,7 +132,7 @@ for f in avx2 avx512f avx512_vnni avx512_bf16 amx_tile; do
 done
 
 echo "run.sh: memory bandwidth, $threads threads..." >&2
-"$hearth" bench --bandwidth -t "$threads" --json > "$out/bandwidth.json"
+hearth bench --bandwidth -t "$threads" --json > "$out/bandwidth.json"
 
 : > "$out/runs.tsv"
 for arg in "${models[@]}"; do
@@ -120,7 +142,7 @@ for arg in "${models[@]}"; do
   [[ "$arg" == *:* && ! -f "$arg" ]] && type=${arg#*:}
   common=(-p "$prompt" -n "$gen" -t "$threads" -r "$reps" --warmup "$warmup")
   echo "run.sh: $label: Hearth..." >&2
-  "$hearth" bench "$file" "${common[@]}" --json > "$out/$label.hearth.json"
+  hearth bench "$file" "${common[@]}" --json > "$out/$label.hearth.json"
   echo "run.sh: $label: llama.cpp..." >&2
   node "$bench/llamacpp/bench.mjs" "$file" "${common[@]}" > "$out/$label.llamacpp.json"
   printf '%s\t%s\t%s\t%s\n' "$label" "$type" "$label.hearth.json" "$label.llamacpp.json" >> "$out/runs.tsv"
@@ -132,11 +154,12 @@ node -e '
   const fs = require("fs");
   const l = JSON.parse(fs.readFileSync(dir + "/" + first, "utf8"));
   const h = JSON.parse(fs.readFileSync(dir + "/bandwidth.json", "utf8"));
-  const [date, cpu, flags, cores, threads, p, n, r, w, command] = rest;
+  const [date, cpu, flags, cores, llc, threads, p, n, r, w, command] = rest;
   fs.writeFileSync(dir + "/meta.json", JSON.stringify({date, cpu, cpu_flags: flags || "no AVX2", cores: +cores,
+    llc_bytes: +llc || 0,
     threads: +threads, prompt_tokens: +p, gen_tokens: +n, repetitions: +r, warmups: +w, command,
     jdk: h.jdk, llama_cpp: l.llama_cpp, node_llama_cpp: l.node_llama_cpp, llama_build: l.build}, null, 2));
-' "$out" "$first_llama" "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" "$cpu" "$simd" "$(nproc)" "$threads" \
+' "$out" "$first_llama" "$started" "$cpu" "$simd" "$(nproc)" "${llc:-0}" "$threads" \
   "$prompt" "$gen" "$reps" "$warmup" "$command_line"
 
 node "$bench/table.mjs" "$out" | tee "$out/table.md"

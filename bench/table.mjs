@@ -13,9 +13,16 @@ const bandwidth = read("bandwidth.json").bandwidth;
 const fixed = (x, digits = 1) => (x == null || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 const withSd = (t) => (t ? `${fixed(t.tokens_per_second)} ± ${fixed(t.stddev)}` : "—");
 const ratio = (a, b) => (a && b ? fixed(a.tokens_per_second / b.tokens_per_second, 2) : "—");
-const share = (report) => report.tg && report.weight_bytes_per_token
-    ? fixed(100 * report.tg.tokens_per_second * report.weight_bytes_per_token / (bandwidth.best_gbps * 1e9)) + "%"
-    : "—";
+// A model that fits in the last-level cache is not read from memory for each token: mark it.
+const cached = (report) => meta.llc_bytes > 0 && report.weight_bytes_per_token <= meta.llc_bytes;
+let anyCached = false;
+const share = (report) => {
+    if (!report.tg || !report.weight_bytes_per_token)
+        return "—";
+    anyCached ||= cached(report);
+    return fixed(100 * report.tg.tokens_per_second * report.weight_bytes_per_token / (bandwidth.best_gbps * 1e9)) + "%"
+        + (cached(report) ? "*" : "");
+};
 
 const rows = [];
 let incomplete = false;
@@ -53,4 +60,6 @@ console.log(line(heading));
 console.log("|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
 for (const r of rows)
     console.log(line(r));
+if (anyCached)
+    console.log(`\n* the weights fit in the ${meta.llc_bytes >> 20} MiB last-level cache, so memory bandwidth does not bound generation`);
 process.exit(incomplete ? 1 : 0);
