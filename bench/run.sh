@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Hearth and llama.cpp side by side: the same model files, threads and token counts, one table.
+#
+#   bench/run.sh [options] MODEL...
+#   bench/run.sh --smoke
+#
+# MODEL is a .gguf file, or PRESET:TYPE (e.g. qwen2.5-0.5b:q4_0), which `hearth synth` generates
+# into bench/models/ once (only where the synth verb exists). Options:
+#   -p P            prompt tokens of the pp test (512)
+#   -n N            generated tokens of the tg test (128)
+#   -t THREADS      threads for both engines (the number of processors)
+#   -r R            timed repetitions (5), after --warmup W untimed runs (1)
+#   --out DIR       where the JSON reports go (bench/results/DATE)
+#   --smoke         the whole pipeline on a tiny model with small P/N, checked end to end: stories260K
+#                   converted from ../shared/testdata (or `hearth synth --preset tiny` where it
+#                   exists); also checks that llama.cpp generates llama2.c's story from Hearth's GGUF
+#
+# Needs JDK 25 (found as ./hearth finds it) and Node.js 20+; installs bench/llamacpp's
+# node_modules with `npm ci` on first use (prebuilt CPU library only, nothing downloaded at run time).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench="$root/bench"
+prompt=512
+gen=128
+threads=$(nproc)
+reps=5
+warmup=1
+out=""
+smoke=false
+models=()
+command_line="bench/run.sh $*"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -p) prompt=$2; shift 2 ;;
+    -n) gen=$2; shift 2 ;;
+    -t) threads=$2; shift 2 ;;
+    -r) reps=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --smoke) smoke=true; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) models+=("$1"); shift ;;
+  esac
+done
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+out=${out:-"$bench/results/$stamp"}
+mkdir -p "$out"
+
+# Hearth: hearth-cli/target/hearth.jar, rebuilt with `mvnw package` (never install) when a source of
+# the modules it is made of is newer; set HEARTH to run another hearth command instead.
+. "$root/.mvn/find-jdk25.sh"
+jar="$root/hearth-cli/target/hearth.jar"
+if [ -z "${HEARTH-}" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/hearth-compute" "$root/hearth-model" "$root/hearth-cli" \
+      -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+      -newer "$jar" -print 2>/dev/null | head -n 1)" ]; then
+    echo "run.sh: building hearth-cli/target/hearth.jar..." >&2
+    (cd "$root" && ./mvnw -q -B -pl hearth-cli -am package -Dmaven.test.skip=true >&2)
+  fi
+fi
+hearth() {
+  if [ -n "${HEARTH-}" ]; then
+    "$HEARTH" "$@"
+  else
+    "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+        -XX:+UseParallelGC -Xss4m -jar "$jar" "$@" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
+  fi
+}
+
+# llama.cpp: node-llama-cpp's prebuilt CPU library, installed exactly as package-lock.json pins it
+if [ ! -f "$bench/llamacpp/node_modules/.package-lock.json" ] \
+    || [ "$bench/llamacpp/package-lock.json" -nt "$bench/llamacpp/node_modules/.package-lock.json" ]; then
+  echo "run.sh: installing bench/llamacpp (npm ci)..." >&2
+  (cd "$bench/llamacpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund >&2)
+fi
+
+has_synth() { hearth synth --help >/dev/null 2>&1; }
+
+# A model argument as a file: a path as given, PRESET:TYPE generated once by `hearth synth`.
+resolve_model() {
+  local arg=$1
+  if [ -f "$arg" ]; then
+    echo "$arg"
+  elif [[ "$arg" == *:* ]]; then
+    local preset=${arg%%:*} type=${arg#*:}
+    if ! has_synth; then
+      echo "run.sh: $arg looks like PRESET:TYPE, but this hearth has no synth verb; give a .gguf file" >&2
+      return 1
+    fi
+    local file="$bench/models/$preset-$type.gguf"
+    if [ ! -f "$file" ]; then
+      mkdir -p "$bench/models"
+      echo "run.sh: hearth synth --preset $preset --type $type -o $file" >&2
+      hearth synth --preset "$preset" --type "$type" -o "$file" >&2
+    fi
+    echo "$file"
+  else
+    echo "run.sh: $arg: no such file (and not PRESET:TYPE)" >&2
+    return 1
+  fi
+}
+
+if $smoke; then
+  prompt=16; gen=8; reps=2; warmup=1
+  [ ${#models[@]} -eq 0 ] || { echo "run.sh: --smoke takes no models" >&2; exit 2; }
+  testdata="$root/../shared/testdata/stories260k"
+  if [ -f "$testdata/stories260K.bin" ]; then
+    hearth convert llama2c "$testdata/stories260K.bin" --tokenizer "$testdata/tok512.bin" \
+        -o "$out/stories260K.gguf" --force >&2
+    models=("$out/stories260K.gguf")
+  elif has_synth; then
+    hearth synth --preset tiny --type f16 -o "$out/tiny-f16.gguf" >&2
+    models=("$out/tiny-f16.gguf")
+  else
+    echo "run.sh: --smoke needs ../shared/testdata/stories260k or a hearth with the synth verb" >&2
+    exit 1
+  fi
+fi
+[ ${#models[@]} -gt 0 ] || { echo "run.sh: give model files or PRESET:TYPE names (see --help)" >&2; exit 2; }
+
+cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+llc=$(lscpu -B 2>/dev/null | sed -n 's/^L3 cache: *\([0-9][0-9]*\).*/\1/p' | head -n 1)
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+simd=""
+for f in avx2 avx512f avx512_vnni avx512_bf16 amx_tile; do
+  case " $flags " in *" $f "*) simd="$simd${simd:+ }$f" ;; esac
+done
+
+echo "run.sh: memory bandwidth, $threads threads..." >&2
+hearth bench --bandwidth -t "$threads" --json > "$out/bandwidth.json"
+
+: > "$out/runs.tsv"
+for arg in "${models[@]}"; do
+  file=$(resolve_model "$arg")
+  label=$(basename "$file" .gguf)
+  type=""
+  [[ "$arg" == *:* && ! -f "$arg" ]] && type=${arg#*:}
+  common=(-p "$prompt" -n "$gen" -t "$threads" -r "$reps" --warmup "$warmup")
+  echo "run.sh: $label: Hearth..." >&2
+  hearth bench "$file" "${common[@]}" --json > "$out/$label.hearth.json"
+  echo "run.sh: $label: llama.cpp..." >&2
+  node "$bench/llamacpp/bench.mjs" "$file" "${common[@]}" > "$out/$label.llamacpp.json"
+  printf '%s\t%s\t%s\t%s\n' "$label" "$type" "$label.hearth.json" "$label.llamacpp.json" >> "$out/runs.tsv"
+done
+
+first_llama="$(head -n 1 "$out/runs.tsv" | cut -f 4)"
+node -e '
+  const [dir, first, ...rest] = process.argv.slice(1);
+  const fs = require("fs");
+  const l = JSON.parse(fs.readFileSync(dir + "/" + first, "utf8"));
+  const h = JSON.parse(fs.readFileSync(dir + "/bandwidth.json", "utf8"));
+  const [date, cpu, flags, cores, llc, threads, p, n, r, w, command] = rest;
+  fs.writeFileSync(dir + "/meta.json", JSON.stringify({date, cpu, cpu_flags: flags || "no AVX2", cores: +cores,
+    llc_bytes: +llc || 0,
+    threads: +threads, prompt_tokens: +p, gen_tokens: +n, repetitions: +r, warmups: +w, command,
+    jdk: h.jdk, llama_cpp: l.llama_cpp, node_llama_cpp: l.node_llama_cpp, llama_build: l.build}, null, 2));
+' "$out" "$first_llama" "$started" "$cpu" "$simd" "$(nproc)" "${llc:-0}" "$threads" \
+  "$prompt" "$gen" "$reps" "$warmup" "$command_line"
+
+node "$bench/table.mjs" "$out" | tee "$out/table.md"
+status=${PIPESTATUS[0]}
+
+if $smoke && [ -f "$root/../shared/testdata/stories260k/expected.txt" ] && [[ "${models[0]}" == *stories260K.gguf ]]; then
+  # llama.cpp must run Hearth's GGUF: llama2.c's greedy story, 200 tokens after BOS
+  node "$bench/llamacpp/generate.mjs" "${models[0]}" "" 200 -t 1 > "$out/generate.txt"
+  if printf '%s\n' "$(cat "$root/../shared/testdata/stories260k/expected.txt")" | cmp -s - "$out/generate.txt"; then
+    echo "smoke: llama.cpp generates stories260K's expected story from Hearth's GGUF"
+  else
+    echo "smoke: llama.cpp's greedy story from Hearth's GGUF differs from expected.txt (see $out/generate.txt)" >&2
+    status=1
+  fi
+fi
+echo "results: $out" >&2
+exit "$status"
