@@ -1,6 +1,7 @@
 package dev.hearth.model.synth;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -68,8 +69,8 @@ public record Preset(String cliName, String displayName, Family family, int dim,
     }
 
     /** Every preset, in the order {@code hearth synth --help} lists them. */
-    public static java.util.List<Preset> all() {
-        return java.util.List.of(ALL);
+    public static List<Preset> all() {
+        return List.of(ALL);
     }
 
     /**

@@ -14,7 +14,7 @@ public enum SynthType {
     F16("f16", 1, GgmlType.F16),
     /** Every matrix Q8_0 ({@code LLAMA_FTYPE_MOSTLY_Q8_0}). */
     Q8_0("q8_0", 7, GgmlType.Q8_0),
-    /** Q4_0, with the output projection in Q6_K ({@code LLAMA_FTYPE_MOSTLY_Q4_0}). */
+    /** Q4_0, the output projection Q6_K (Q8_0 if its rows are not whole super-blocks) ({@code LLAMA_FTYPE_MOSTLY_Q4_0}). */
     Q4_0("q4_0", 2, GgmlType.Q4_0),
     /** Q4_K, with Q6_K for the output and some attn_v/ffn_down ({@code LLAMA_FTYPE_MOSTLY_Q4_K_M}). */
     Q4_K_M("q4_k_m", 15, GgmlType.Q4_K);

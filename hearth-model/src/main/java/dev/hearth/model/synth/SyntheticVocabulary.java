@@ -4,7 +4,9 @@ import dev.hearth.model.tokenizer.ByteLevelAlphabet;
 import dev.hearth.model.tokenizer.TokenType;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -26,14 +28,19 @@ import java.util.PriorityQueue;
 record SyntheticVocabulary(List<String> tokens, TokenType[] types, List<String> merges) {
 
     private static final char SPACE = ByteLevelAlphabet.charOf(' ');
-    private static final String LETTERS = "etaoinshrdlcumwfgypbvkjxqz";
-    // English letter frequencies in percent, in the order of LETTERS
+    private static final String LOWER = "etaoinshrdlcumwfgypbvkjxqz";
+    // English letter frequencies in percent, in the order of LOWER
     private static final double[] FREQUENCIES = {12.70, 9.06, 8.17, 7.51, 6.97, 6.75, 6.33, 6.09, 5.99, 4.25,
             4.03, 2.78, 2.76, 2.41, 2.36, 2.23, 2.02, 1.97, 1.93, 1.29, 0.98, 0.77, 0.15, 0.15, 0.10, 0.07};
-    // how a word starts: after a space, in lower case, capitalised
+    // how a word starts: after a space, in lower case, capitalised; a word after a space is capitalised this often
     private static final double SPACE_FIRST = 0.35;
     private static final double LOWER_FIRST = 0.45;
     private static final double UPPER_FIRST = 0.20;
+    private static final double CAPITALISED = 0.2;
+    /** The letters inside a word. */
+    private static final Alphabet IN_WORD = Alphabet.of(1, 0);
+    /** The first letter after a space. */
+    private static final Alphabet AFTER_SPACE = Alphabet.of(1 - CAPITALISED, CAPITALISED);
 
     // the walk's order does not depend on how far it goes, so the longest walk so far serves every preset
     private static List<String> longestWalk = List.of();
@@ -84,50 +91,77 @@ record SyntheticVocabulary(List<String> tokens, TokenType[] types, List<String> 
      * The {@code n} likeliest strings of two or more characters under the letter model, likeliest
      * first (ties in string order). Each is longer than, so less likely than, its prefix, so every
      * prefix comes first: a best-first walk of the tree of strings, where a popped string pushes its
-     * first child and its next sibling (children are tried in falling letter frequency).
+     * first child and its next sibling (children are tried most likely first). Inside a word come
+     * lower-case letters; right after a space, capitals too.
      */
     private static List<String> walk(int n) {
-        double[] next = new double[LETTERS.length()];
-        for (int i = 0; i < next.length; i++) {
-            next[i] = Math.log(FREQUENCIES[i] / 100);
-        }
         PriorityQueue<Candidate> queue = new PriorityQueue<>();
-        queue.add(Candidate.first(String.valueOf(SPACE), Math.log(SPACE_FIRST), next));
-        for (int i = 0; i < LETTERS.length(); i++) {
+        queue.add(Candidate.first(String.valueOf(SPACE), Math.log(SPACE_FIRST), AFTER_SPACE));
+        for (int i = 0; i < LOWER.length(); i++) {
             double letter = Math.log(FREQUENCIES[i] / 100);
-            queue.add(Candidate.first(String.valueOf(LETTERS.charAt(i)), Math.log(LOWER_FIRST) + letter, next));
-            queue.add(Candidate.first(String.valueOf(Character.toUpperCase(LETTERS.charAt(i))),
-                    Math.log(UPPER_FIRST) + letter, next));
+            queue.add(Candidate.first(String.valueOf(LOWER.charAt(i)), Math.log(LOWER_FIRST) + letter, IN_WORD));
+            queue.add(Candidate.first(String.valueOf(Character.toUpperCase(LOWER.charAt(i))),
+                    Math.log(UPPER_FIRST) + letter, IN_WORD));
         }
         List<String> words = new ArrayList<>(n);
         while (words.size() < n) {
             Candidate c = queue.poll();
             words.add(c.word());
-            queue.add(Candidate.first(c.word(), c.logProbability(), next));
-            if (c.letter() + 1 < LETTERS.length()) {
-                queue.add(c.nextSibling(next));
+            queue.add(Candidate.first(c.word(), c.logProbability(), IN_WORD));
+            if (c.letter() + 1 < c.alphabet().letters().length()) {
+                queue.add(c.nextSibling());
             }
         }
         return words;
     }
 
+    /** Letters that may follow a prefix, most likely first, with their log-probabilities. */
+    private record Alphabet(String letters, double[] logs) {
+
+        /** Lower-case letters with weight {@code lower}, capitals with weight {@code upper}, by frequency. */
+        static Alphabet of(double lower, double upper) {
+            List<Character> letters = new ArrayList<>();
+            Map<Character, Double> probability = new HashMap<>();
+            for (int i = 0; i < LOWER.length(); i++) {
+                letters.add(LOWER.charAt(i));
+                probability.put(LOWER.charAt(i), lower * FREQUENCIES[i] / 100);
+                if (upper > 0) {
+                    letters.add(Character.toUpperCase(LOWER.charAt(i)));
+                    probability.put(Character.toUpperCase(LOWER.charAt(i)), upper * FREQUENCIES[i] / 100);
+                }
+            }
+            letters.sort((x, y) -> Double.compare(probability.get(y), probability.get(x)));
+            StringBuilder text = new StringBuilder();
+            double[] logs = new double[letters.size()];
+            for (int i = 0; i < logs.length; i++) {
+                text.append(letters.get(i));
+                logs[i] = Math.log(probability.get(letters.get(i)));
+            }
+            return new Alphabet(text.toString(), logs);
+        }
+    }
+
     /**
-     * The string {@code word = prefix + LETTERS[letter]}, ordered likeliest first, then by text.
+     * The string {@code word = prefix + alphabet.letters[letter]}, ordered likeliest first, then by text.
      *
      * @param prefixLog the log-probability of {@code prefix}
      */
-    private record Candidate(String prefix, double prefixLog, int letter, String word, double logProbability)
-            implements Comparable<Candidate> {
+    private record Candidate(String prefix, double prefixLog, Alphabet alphabet, int letter, String word,
+                             double logProbability) implements Comparable<Candidate> {
 
-        /** {@code prefix} followed by the most frequent letter. */
-        static Candidate first(String prefix, double prefixLog, double[] letterLogs) {
-            return new Candidate(prefix, prefixLog, 0, prefix + LETTERS.charAt(0), prefixLog + letterLogs[0]);
+        /** {@code prefix} followed by its most likely letter. */
+        static Candidate first(String prefix, double prefixLog, Alphabet alphabet) {
+            return of(prefix, prefixLog, alphabet, 0);
         }
 
-        /** The same prefix followed by the next less frequent letter. */
-        Candidate nextSibling(double[] letterLogs) {
-            int l = letter + 1;
-            return new Candidate(prefix, prefixLog, l, prefix + LETTERS.charAt(l), prefixLog + letterLogs[l]);
+        /** The same prefix followed by the next less likely letter. */
+        Candidate nextSibling() {
+            return of(prefix, prefixLog, alphabet, letter + 1);
+        }
+
+        private static Candidate of(String prefix, double prefixLog, Alphabet alphabet, int letter) {
+            return new Candidate(prefix, prefixLog, alphabet, letter, prefix + alphabet.letters().charAt(letter),
+                    prefixLog + alphabet.logs()[letter]);
         }
 
         @Override
