@@ -3,10 +3,7 @@ package dev.hearth.cli;
 import dev.hearth.model.convert.ConvertedModel;
 import dev.hearth.model.convert.Llama2cConverter;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -49,13 +46,7 @@ final class ConvertCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path folder = output.toAbsolutePath().getParent();
-            if (!Files.isDirectory(folder)) {
-                throw new IOException(folder + ": no such directory to write " + output.getFileName() + " into");
-            }
-            if (!force && Files.exists(output)) {
-                throw new FileAlreadyExistsException(output.toString(), null, "already exists (use --force to replace it)");
-            }
+            OutputFiles.checkWritable(output, force);
             ConvertedModel converted = Llama2cConverter.convert(model, tokenizer, output);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("wrote %s: %d tensors, %s parameters, F32, %s%n", converted.file(), converted.tensors(),

@@ -14,8 +14,13 @@ import java.lang.foreign.MemorySegment;
  * offset 2  qh      uint32, high bits
  * offset 6  qs[16]  low 4 bits, two per byte
  * </pre>
+ *
+ * The quantizer sets {@code d = m / −16}, where {@code m} is the block's largest-magnitude element,
+ * so {@code m} lands exactly on level 0 and the levels cover {@code −16d .. 15d}; as in Q4_0,
+ * elements of the opposite sign beyond {@code 15.5|d|} clamp to level 31. llama.cpp writes Q5_0
+ * where a Q4_K tensor's rows are not whole super-blocks.
  */
-final class Q5_0 implements WeightFormat {
+final class Q5_0 implements Quantizer {
 
     private static final GgmlType TYPE = GgmlType.Q5_0;
     private static final int BLOCK = 32;
@@ -46,5 +51,42 @@ final class Q5_0 implements WeightFormat {
             dst[out + j] = (low - 16) * d;
             dst[out + j + HALF] = (high - 16) * d;
         }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int count, MemorySegment dst, long dstByteOffset) {
+        int blocks = Blocks.checkQuantize(TYPE, src, srcOffset, count, dst, dstByteOffset);
+        for (int b = 0; b < blocks; b++) {
+            quantizeBlock(src, srcOffset + b * BLOCK, dst, dstByteOffset + (long) b * TYPE.typeSize());
+        }
+    }
+
+    private static void quantizeBlock(float[] x, int from, MemorySegment block, long at) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            float v = x[from + i];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -16;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        Blocks.putHalf(block, at, d);
+        int highBits = 0;
+        for (int j = 0; j < HALF; j++) {
+            int low = level(x[from + j] * id);
+            int high = level(x[from + j + HALF] * id);
+            Blocks.putByte(block, at + QS + j, (low & 0xF) | ((high & 0xF) << 4));
+            highBits |= (low >> 4) << j;
+            highBits |= (high >> 4) << (j + HALF);
+        }
+        block.set(Blocks.INT_LE, at + QH, highBits);
+    }
+
+    /** ggml's {@code MIN(31, (int8_t)(v + 16.5f))}: adding 16.5 and truncating rounds half up. */
+    private static int level(float scaled) {
+        return Math.min(31, (int) (scaled + 16.5f));
     }
 }

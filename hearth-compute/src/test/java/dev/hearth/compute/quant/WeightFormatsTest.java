@@ -21,7 +21,8 @@ class WeightFormatsTest {
             GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K);
 
     private static final Set<GgmlType> WRITABLE = EnumSet.of(
-            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K,
+            GgmlType.Q6_K);
 
     static Set<GgmlType> readable() {
         return READABLE;
@@ -129,7 +130,7 @@ class WeightFormatsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "Q8_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "Q8_K"})
     void aReadOnlyFormatHasNoQuantizer(GgmlType type) {
         assertThatThrownBy(() -> WeightFormats.quantizer(type))
                 .isInstanceOf(UnsupportedTypeException.class)

@@ -4,6 +4,7 @@ import dev.hearth.compute.tensor.GgmlType;
 import dev.hearth.compute.tensor.Shape;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,8 +27,26 @@ import java.util.Map;
  */
 public final class GgufWriter {
     private static final int WRITE_CHUNK = 1 << 20;
+    /** How many bytes of a {@link TensorSource} tensor are produced before they are written. */
+    private static final long SOURCE_CHUNK = 8L << 20;
 
-    private record PendingTensor(String name, GgmlType type, Shape shape, MemorySegment data) {}
+    /** A tensor's bytes: given whole, or produced a block of rows at a time. */
+    private sealed interface Content {
+        record Bytes(MemorySegment data) implements Content {}
+
+        record Produced(TensorSource source) implements Content {}
+    }
+
+    private record PendingTensor(String name, GgmlType type, Shape shape, long byteSize, Content content) {
+
+        long rowBytes() {
+            return type.byteSize(shape.dim(0));
+        }
+
+        long rows() {
+            return shape.elementCount() / shape.dim(0);
+        }
+    }
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
@@ -104,20 +123,37 @@ public final class GgufWriter {
      * (whole blocks along dimension 0); it is read when {@link #write} runs.
      */
     public GgufWriter addTensor(String name, GgmlType type, Shape shape, MemorySegment data) {
-        if (!tensorNames.add(name)) {
+        long expected = checkTensor(name, type, shape);
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + shape + " " + type + " takes "
+                    + expected + " bytes, but the data has " + data.byteSize());
+        }
+        tensorNames.add(name);
+        tensors.add(new PendingTensor(name, type, shape, expected, new Content.Bytes(data)));
+        return this;
+    }
+
+    /**
+     * Adds a tensor whose bytes {@code source} produces while {@link #write} runs, a block of rows
+     * at a time (about 8 MiB, at least one row), in row order.
+     */
+    public GgufWriter addTensor(String name, GgmlType type, Shape shape, TensorSource source) {
+        long expected = checkTensor(name, type, shape);
+        tensorNames.add(name);
+        tensors.add(new PendingTensor(name, type, shape, expected, new Content.Produced(source)));
+        return this;
+    }
+
+    /** The tensor's size in bytes, after checking that it can be added. */
+    private long checkTensor(String name, GgmlType type, Shape shape) {
+        if (tensorNames.contains(name)) {
             throw new IllegalArgumentException("tensor '" + name + "' added twice");
         }
         if (shape.dim(0) % type.blockSize() != 0) {
             throw new IllegalArgumentException("tensor '" + name + "': row length " + shape.dim(0)
                     + " is not a multiple of " + type + "'s block size " + type.blockSize());
         }
-        long expected = type.byteSize(shape.elementCount());
-        if (data.byteSize() != expected) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + shape + " " + type + " takes "
-                    + expected + " bytes, but the data has " + data.byteSize());
-        }
-        tensors.add(new PendingTensor(name, type, shape, data));
-        return this;
+        return type.byteSize(shape.elementCount());
     }
 
     /** Writes the file (atomically replacing {@code path}). */
@@ -145,7 +181,7 @@ public final class GgufWriter {
                     }
                     header.u32(t.type().id());
                     header.u64(offset);
-                    offset = GgufReader.alignUp(offset + t.data().byteSize(), alignment);
+                    offset = GgufReader.alignUp(offset + t.byteSize(), alignment);
                 }
                 if (!tensors.isEmpty()) {
                     header.padTo(alignment); // llama.cpp leaves a file without tensors unpadded
@@ -153,8 +189,11 @@ public final class GgufWriter {
                 writeFully(out, header.toByteBuffer());
                 long written = 0;
                 for (PendingTensor t : tensors) {
-                    writeSegment(out, t.data());
-                    written += t.data().byteSize();
+                    switch (t.content()) {
+                        case Content.Bytes b -> writeSegment(out, b.data());
+                        case Content.Produced p -> writeProduced(out, t, p.source());
+                    }
+                    written += t.byteSize();
                     long padded = GgufReader.alignUp(written, alignment);
                     writeFully(out, ByteBuffer.allocate((int) (padded - written)));
                     written = padded;
@@ -175,6 +214,21 @@ public final class GgufWriter {
             return (int) i.value();
         }
         throw new IllegalArgumentException(GgufReader.ALIGNMENT_KEY + " must be a uint32 power of two, found " + v);
+    }
+
+    private static void writeProduced(FileChannel out, PendingTensor t, TensorSource source) throws IOException {
+        long rowBytes = t.rowBytes();
+        long rows = t.rows();
+        int rowsPerChunk = (int) Math.min(rows, Math.max(1, SOURCE_CHUNK / rowBytes));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(rowsPerChunk * rowBytes, 64);
+            for (long row = 0; row < rows; row += rowsPerChunk) {
+                int n = (int) Math.min(rowsPerChunk, rows - row);
+                MemorySegment chunk = buffer.asSlice(0, n * rowBytes);
+                source.writeRows(row, n, chunk);
+                writeSegment(out, chunk);
+            }
+        }
     }
 
     private static void writeSegment(FileChannel out, MemorySegment data) throws IOException {

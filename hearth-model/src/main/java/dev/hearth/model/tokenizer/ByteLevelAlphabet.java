@@ -9,7 +9,7 @@ package dev.hearth.model.tokenizer;
  * hyphen…) take the characters from U+0100 upwards in byte order, which is why a space shows as
  * {@code Ġ} (U+0120) and a newline as {@code Ċ} (U+010A).
  */
-final class ByteLevelAlphabet {
+public final class ByteLevelAlphabet {
     private static final char[] CHAR_OF_BYTE = new char[256];
     // character → byte + 1, 0 for characters outside the alphabet; the alphabet ends below U+0144
     private static final short[] BYTE_OF_CHAR = new short[0x144];
@@ -30,7 +30,7 @@ final class ByteLevelAlphabet {
     }
 
     /** The character that stands for byte {@code b} (0..255, or a signed Java byte). */
-    static char charOf(int b) {
+    public static char charOf(int b) {
         return CHAR_OF_BYTE[b & 0xFF];
     }
 

@@ -125,6 +125,39 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void producedTensorsAreWrittenByteForByteAsTheSameBytesGivenWhole() throws IOException {
+        // 5 rows of 2 MiB: the writer asks for whole rows in more than one block, in order
+        Shape wide = Shape.of(1 << 19, 5);
+        Shape vector = Shape.of(5);
+        byte[] wideBytes = new byte[(int) GgmlType.F32.byteSize(wide.elementCount())];
+        byte[] vectorBytes = new byte[20];
+        new Random(7).nextBytes(wideBytes);
+        new Random(8).nextBytes(vectorBytes);
+
+        Path given = dir.resolve("given.gguf");
+        new GgufWriter().putString("general.architecture", "test")
+                .addTensor("wide", GgmlType.F32, wide, MemorySegment.ofArray(wideBytes))
+                .addTensor("vector", GgmlType.F32, vector, MemorySegment.ofArray(vectorBytes))
+                .write(given);
+
+        List<Long> asked = new java.util.ArrayList<>();
+        long rowBytes = GgmlType.F32.byteSize(wide.dim(0));
+        Path produced = dir.resolve("produced.gguf");
+        new GgufWriter().putString("general.architecture", "test")
+                .addTensor("wide", GgmlType.F32, wide, (firstRow, rows, dst) -> {
+                    asked.add(firstRow);
+                    assertThat(dst.byteSize()).isEqualTo(rows * rowBytes);
+                    dst.copyFrom(MemorySegment.ofArray(wideBytes).asSlice(firstRow * rowBytes, rows * rowBytes));
+                })
+                .addTensor("vector", GgmlType.F32, vector,
+                        (firstRow, rows, dst) -> dst.copyFrom(MemorySegment.ofArray(vectorBytes)))
+                .write(produced);
+
+        assertThat(Files.readAllBytes(produced)).isEqualTo(Files.readAllBytes(given));
+        assertThat(asked).isSorted().startsWith(0L).hasSizeGreaterThan(1);
+    }
+
+    @Test
     void versionTwoFilesAreRead() throws IOException {
         // GGUF v2 has v3's layout (v3 only added big-endian files, which Hearth refuses)
         Path file = dir.resolve("v2.gguf");
