@@ -159,9 +159,11 @@ public final class GgufWriter {
     /** Writes the file (atomically replacing {@code path}). */
     public void write(Path path) throws IOException {
         int alignment = alignment();
-        Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName() + ".", ".part");
+        // a sibling created like any new file (so it gets the user's usual permissions, which
+        // createTempFile's 0600 would not), moved over the target only once complete
+        Path tmp = path.toAbsolutePath().resolveSibling(path.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".part");
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 HeaderBuffer header = new HeaderBuffer();
                 header.u32(GgufReader.MAGIC);
                 header.u32(3);
