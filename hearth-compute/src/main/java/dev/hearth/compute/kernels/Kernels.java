@@ -31,6 +31,14 @@ public interface Kernels {
     void matMul(Tensor w, float[] x, int xOffset, float[] y, int yOffset, int tokens);
 
     /**
+     * Matrix times vectors over the first {@code rowsUsed} rows of {@code w}:
+     * {@code y[t·rowsUsed + i] = Σ_j W[i][j] · x[t·cols + j]} for {@code t < tokens},
+     * {@code i < rowsUsed}; attention's scores against the filled part of a key cache, without a
+     * view of those rows (so without allocating one per head and token).
+     */
+    void matMul(Tensor w, int rowsUsed, float[] x, int xOffset, float[] y, int yOffset, int tokens);
+
+    /**
      * Vector times matrix: {@code y[j] = Σ_i p[i] · W[i][j]} over the first {@code rowsUsed} rows of
      * {@code w}; attention's weighted sum of values.
      */

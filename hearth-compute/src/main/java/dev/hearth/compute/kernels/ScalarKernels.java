@@ -11,7 +11,12 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void matMul(Tensor w, float[] x, int xOffset, float[] y, int yOffset, int tokens) {
-        int rows = w.rows();
+        matMul(w, w.rows(), x, xOffset, y, yOffset, tokens);
+    }
+
+    @Override
+    public void matMul(Tensor w, int rowsUsed, float[] x, int xOffset, float[] y, int yOffset, int tokens) {
+        int rows = rowsUsed;
         int cols = w.cols();
         float[] row = new float[cols];
         for (int i = 0; i < rows; i++) {

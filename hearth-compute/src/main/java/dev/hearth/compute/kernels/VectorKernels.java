@@ -14,8 +14,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  * count or range split, so results are bit-identical for any number of threads.
  *
  * <p>The element-wise kernels run on the calling thread. Results differ from {@link ScalarKernels}
- * only in the order of float sums and by an ulp or so in {@code exp} and {@code tanh}; {@link #add},
+ * only in the order of float sums and by an ulp or so in {@code exp} (every element of a softmax,
+ * including the last {@code n mod L}) and {@code tanh}; {@link #add},
  * {@link #scale} and {@link #rope} are bit-identical to it. No result depends on whether the JIT has
  * compiled a kernel yet: sums of lanes and {@code exp} use a fixed order of basic operations.
  */
@@ -52,10 +55,21 @@ final class VectorKernels implements Kernels {
     /** Multiply-adds below which a range is not worth handing to another thread. */
     private static final int MIN_RANGE_WORK = 1 << 15;
 
-    /** Each fused format's {@link FusedDot#matMulRows}, bound to the format; see {@link #fusedRows}. */
-    private static final Map<GgmlType, MethodHandle> RANGE_KERNELS = rangeKernels();
+    /** Each fused format's {@link FusedDot#matMulRows}, bound to the format; see {@link RowsTask}. */
+    private static final Map<GgmlType, MethodHandle> MAT_MUL_KERNELS = rangeKernels("matMulRows",
+            MethodType.methodType(void.class, MemorySegment.class, int.class, int.class, int.class,
+                    float[].class, int.class, int.class, float[].class, int.class, int.class));
+    /** Each fused format's {@link FusedDot#matVecRows}, bound to the format. */
+    private static final Map<GgmlType, MethodHandle> MAT_VEC_KERNELS = rangeKernels("matVecRows",
+            MethodType.methodType(void.class, MemorySegment.class, int.class, int.class, int.class,
+                    float[].class, int.class, float[].class, int.class));
+    /** Each float format's {@link FloatRows}. */
+    private static final Map<GgmlType, FloatRows> FLOAT_ROWS = floatRows();
+    private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     private final WorkerPool pool;
+    /** The range task of a matrix product, idle between products; null while one runs. */
+    private final AtomicReference<RowsTask> idleTask = new AtomicReference<>(new RowsTask());
 
     VectorKernels(WorkerPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -63,55 +77,121 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void matMul(Tensor w, float[] x, int xOffset, float[] y, int yOffset, int tokens) {
-        int rows = w.rows();
+        matMul(w, w.rows(), x, xOffset, y, yOffset, tokens);
+    }
+
+    @Override
+    public void matMul(Tensor w, int rowsUsed, float[] x, int xOffset, float[] y, int yOffset, int tokens) {
         int cols = w.cols();
+        Objects.checkFromIndexSize(0, rowsUsed, w.rows());
         Objects.checkFromIndexSize(xOffset, tokens * cols, x.length);
-        Objects.checkFromIndexSize(yOffset, tokens * rows, y.length);
-        Optional<FusedDot> fused = WeightFormats.fusedDot(w.type());
-        for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
-            int n = Math.min(TOKEN_BLOCK, tokens - t0);
-            int xo = xOffset + t0 * cols;
-            int yo = yOffset + t0 * rows;
-            int grain = Math.max(ceilDiv(rows, 4 * pool.threads()), ceilDiv(MIN_RANGE_WORK, Math.max(1, cols * n)));
-            if (fused.isPresent()) {
-                MethodHandle kernel = RANGE_KERNELS.get(w.type());
-                pool.forRanges(rows, grain, (from, to) -> fusedRows(kernel, w, from, to, x, xo, n, y, yo));
-            } else {
-                pool.forRanges(rows, grain, (from, to) -> dequantizedRows(w, from, to, x, xo, n, y, yo));
+        Objects.checkFromIndexSize(yOffset, tokens * rowsUsed, y.length);
+        RowsTask task = idleTask.getAndSet(null);
+        if (task == null) {
+            task = new RowsTask(); // a second caller at once, e.g. from inside a loop on the pool
+        }
+        try {
+            MethodHandle matMulRows = MAT_MUL_KERNELS.get(w.type());
+            MethodHandle matVecRows = MAT_VEC_KERNELS.get(w.type());
+            for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
+                int n = Math.min(TOKEN_BLOCK, tokens - t0);
+                int quads = matMulRows == null ? 0 : n & ~3;
+                if (quads > 0) {   // four tokens per pass over each row
+                    task.set(matMulRows, w, x, xOffset + t0 * cols, quads, y, yOffset + t0 * rowsUsed, rowsUsed);
+                    pool.forRanges(rowsUsed, grain(rowsUsed, cols, quads), task);
+                }
+                for (int t = t0 + quads; t < t0 + n; t++) {
+                    task.set(matVecRows, w, x, xOffset + t * cols, 1, y, yOffset + t * rowsUsed, rowsUsed);
+                    pool.forRanges(rowsUsed, grain(rowsUsed, cols, 1), task);
+                }
             }
+        } finally {
+            task.clear();
+            idleTask.set(task);
         }
     }
 
+    private int grain(int rows, int cols, int tokens) {
+        return Math.max(ceilDiv(rows, 4 * pool.threads()), ceilDiv(MIN_RANGE_WORK, Math.max(1, cols * tokens)));
+    }
+
     /**
-     * Rows {@code [from, to)} times {@code n} tokens with the format's fused kernel, called through a
-     * method handle that the JIT cannot see through. A direct interface call here would have the
-     * kernels of the two formats a model mixes most (Q4_K and Q6_K, say) inlined into this one
-     * method; that overflows the compiler's inlining budget, leaves the vectors boxed, and runs
-     * ten to twenty times slower. Through the handle each format's kernels stay a unit of their own.
+     * A range of a matrix product, reused from call to call so that a product allocates nothing:
+     * rows {@code [from, to)} of {@code w} times {@code tokens} activation vectors. With a format's
+     * kernel ({@link FusedDot#matMulRows} for a multiple of four tokens, {@link FusedDot#matVecRows}
+     * for one), called through a method handle that the JIT cannot see through: a direct interface
+     * call here would have the kernels of the two formats a model mixes most (Q4_K and Q6_K, say)
+     * inlined into this one method; that overflows the compiler's inlining budget, leaves the
+     * vectors boxed, and runs ten to twenty times slower. Through the handle each format's kernels
+     * stay a unit of their own. Without a kernel each row is dequantized into a per-thread buffer.
      */
-    private static void fusedRows(MethodHandle kernel, Tensor w, int from, int to, float[] x, int xOffset, int n,
-            float[] y, int yOffset) {
-        try {
-            kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, n, y, yOffset, w.rows());
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+    private static final class RowsTask implements WorkerPool.Range {
+        private MethodHandle kernel;
+        private Tensor w;
+        private float[] x;
+        private int xOffset;
+        private int tokens;
+        private float[] y;
+        private int yOffset;
+        private int yStride;
+
+        void set(MethodHandle kernel, Tensor w, float[] x, int xOffset, int tokens, float[] y, int yOffset,
+                int yStride) {
+            this.kernel = kernel;
+            this.w = w;
+            this.x = x;
+            this.xOffset = xOffset;
+            this.tokens = tokens;
+            this.y = y;
+            this.yOffset = yOffset;
+            this.yStride = yStride;
+        }
+
+        void clear() {
+            set(null, null, null, 0, 0, null, 0, 0);
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (kernel == null) {
+                dequantizedRows(w, from, to, x, xOffset, tokens, y, yOffset, yStride);
+                return;
+            }
+            try {
+                if (tokens == 1) {
+                    kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, y, yOffset);
+                } else {
+                    kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, tokens, y, yOffset, yStride);
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
         }
     }
 
     /** Rows {@code [from, to)} times {@code n} tokens, each row dequantized once into a buffer. */
     private static void dequantizedRows(Tensor w, int from, int to, float[] x, int xOffset, int n,
-            float[] y, int yOffset) {
-        int rows = w.rows();
+            float[] y, int yOffset, int yStride) {
         int cols = w.cols();
-        float[] row = new float[cols];
+        float[] row = rowBuffer(cols);
         for (int r = from; r < to; r++) {
             w.dequantizeRow(r, row, 0);
             for (int t = 0; t < n; t++) {
-                y[yOffset + t * rows + r] = dotProduct(row, 0, x, xOffset + t * cols, cols);
+                y[yOffset + t * yStride + r] = dotProduct(row, 0, x, xOffset + t * cols, cols);
             }
         }
+    }
+
+    /** This thread's row buffer, at least {@code cols} long: grown rarely, never per call. */
+    private static float[] rowBuffer(int cols) {
+        float[] row = ROW_BUFFER.get();
+        if (row.length < cols) {
+            row = new float[cols];
+            ROW_BUFFER.set(row);
+        }
+        return row;
     }
 
     @Override
@@ -120,15 +200,14 @@ final class VectorKernels implements Kernels {
         Objects.checkFromIndexSize(pOffset, rowsUsed, p.length);
         Objects.checkFromIndexSize(0, rowsUsed, w.rows());
         Arrays.fill(y, yOffset, yOffset + cols, 0f);
-        Optional<FloatRows> floatRows = WeightFormats.floatRows(w.type());
-        if (floatRows.isPresent()) {
-            FloatRows kernel = floatRows.get();
+        FloatRows kernel = FLOAT_ROWS.get(w.type());
+        if (kernel != null) {
             for (int i = 0; i < rowsUsed; i++) {
                 kernel.addScaledRow(w.data(), i * w.rowBytes(), cols, p[pOffset + i], y, yOffset);
             }
             return;
         }
-        float[] row = new float[cols];
+        float[] row = rowBuffer(cols);
         for (int i = 0; i < rowsUsed; i++) {
             w.dequantizeRow(i, row, 0);
             FloatVector factor = FloatVector.broadcast(F, p[pOffset + i]);
@@ -179,25 +258,21 @@ final class VectorKernels implements Kernels {
         int i = 0;
         FloatVector maxes = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (; i <= n - L; i += L) {
-            maxes = maxes.max(FloatVector.fromArray(F, x, offset + i));
+            maxes = FloatVector.fromArray(F, x, offset + i).max(maxes); // a fresh vector as receiver, never the loop's phi
         }
         float max = maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
             max = Math.max(max, x[offset + i]);
         }
-        FloatVector sums = FloatVector.zero(F);
-        i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector e = exp(FloatVector.fromArray(F, x, offset + i).sub(max));
-            e.intoArray(x, offset + i);
-            sums = sums.add(e);
+        // Every call runs exp() at least once, the last part masked: with a scalar tail, short rows
+        // (the first positions of every sequence) would teach the JIT that the call is cold, and
+        // it would then leave exp() a call and allocate the vectors crossing it. The sum is a
+        // second pass: after exp(), this method is too large for the JIT to inline more.
+        for (i = 0; i < n; i += L) {
+            VectorMask<Float> inRange = F.indexInRange(i, n);
+            exp(FloatVector.fromArray(F, x, offset + i, inRange).sub(max)).intoArray(x, offset + i, inRange);
         }
-        float sum = sum(sums);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[offset + i] - max);
-            x[offset + i] = e;
-            sum += e;
-        }
+        float sum = sum(x, offset, n);
         i = 0;
         for (; i <= n - L; i += L) {
             FloatVector.fromArray(F, x, offset + i).div(sum).intoArray(x, offset + i);
@@ -306,7 +381,7 @@ final class VectorKernels implements Kernels {
         FloatVector sums = FloatVector.zero(F);
         int i = 0;
         for (; i <= n - L; i += L) {
-            sums = sums.add(FloatVector.fromArray(F, x, offset + i));
+            sums = FloatVector.fromArray(F, x, offset + i).add(sums);
         }
         float sum = sum(sums);
         for (; i < n; i++) {
@@ -334,18 +409,25 @@ final class VectorKernels implements Kernels {
     /**
      * The sum of the lanes, in a fixed order (pairwise, halves first). {@code reduceLanes(ADD)}
      * leaves the order to the implementation, and the interpreter's differs from the compiler's.
+     *
+     * <p>Written as a chain of methods of at most 35 bytes of bytecode, which C2 inlines whatever
+     * its heuristics say of the call site; a larger helper that takes or returns a vector is
+     * sometimes left as a call, and then every vector crossing the call is allocated on the heap.
      */
     private static float sum(FloatVector v) {
-        if (L >= 16) {
-            v = v.add(v.rearrange(FOLD_8));
-        }
-        if (L >= 8) {
-            v = v.add(v.rearrange(FOLD_4));
-        }
-        if (L >= 4) {
-            v = v.add(v.rearrange(FOLD_2));
-        }
-        return v.add(v.rearrange(FOLD_1)).lane(0);
+        return L >= 16 ? sum8(fold(v, FOLD_8)) : sum8(v);
+    }
+
+    private static float sum8(FloatVector v) {
+        return L >= 8 ? sum4(fold(v, FOLD_4)) : sum4(v);
+    }
+
+    private static float sum4(FloatVector v) {
+        return fold(fold(v, FOLD_2), FOLD_1).lane(0);
+    }
+
+    private static FloatVector fold(FloatVector v, VectorShuffle<Float> shuffle) {
+        return v.add(v.rearrange(shuffle));
     }
 
     private static final float LOG2E = 1.44269504088896341f;
@@ -355,6 +437,8 @@ final class VectorKernels implements Kernels {
     private static final float ROUNDER = 0x1.8p23f;
     private static final int ROUNDER_BITS = 0x4B400000;
     private static final float EXP_OVERFLOW = 88.72283f;
+    private static final FloatVector MINUS_LN2_HIGH = FloatVector.broadcast(F, -LN2_HIGH);
+    private static final FloatVector MINUS_LN2_LOW = FloatVector.broadcast(F, -LN2_LOW);
 
     /**
      * {@code e^x} lane by lane, within about 1 ulp of {@link Math#exp}: Cephes' {@code expf} (a
@@ -363,24 +447,52 @@ final class VectorKernels implements Kernels {
      * Overflows to infinity above 88.72; underflows gradually, to 0 below −104.
      */
     private static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(-104f).min(EXP_OVERFLOW);
-        FloatVector rounded = clamped.fma(LOG2E, ROUNDER);
-        FloatVector n = rounded.sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HIGH), clamped);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LOW), r);
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        FloatVector y = p.fma(r.mul(r), r).add(1f);
-        // 2^n as two factors, each a normal float for n in [-150, 128], so y · 2^n rounds once at most.
-        IntVector k = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector e = y.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        FloatVector e = expFinite(x.max(-104f).min(EXP_OVERFLOW));
         return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_OVERFLOW));
+    }
+
+    // exp() in steps of at most 35 bytecodes each, so that C2 always inlines them (see sum)
+    private static FloatVector expFinite(FloatVector clamped) {
+        FloatVector rounded = clamped.fma(LOG2E, ROUNDER);
+        return scaleByPowerOfTwo(expPolynomial(reduce(clamped, rounded)), rounded);
+    }
+
+    /** {@code r = x − n·ln 2} with {@code n = rounded − ROUNDER}, in two steps (Cody and Waite). */
+    private static FloatVector reduce(FloatVector clamped, FloatVector rounded) {
+        FloatVector n = rounded.sub(ROUNDER);
+        return n.fma(MINUS_LN2_LOW, n.fma(MINUS_LN2_HIGH, clamped));
+    }
+
+    private static FloatVector expPolynomial(FloatVector r) {
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        return expPolynomialTail(r, p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f)));
+    }
+
+    private static FloatVector expPolynomialTail(FloatVector r, FloatVector p) {
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        return expPolynomialEnd(r, p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f)));
+    }
+
+    private static FloatVector expPolynomialEnd(FloatVector r, FloatVector p) {
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        return p.fma(r.mul(r), r).add(1f);
+    }
+
+    /**
+     * {@code y · 2^n}, {@code n} in the low bits of {@code rounded}: 2^n as two factors, each a
+     * normal float for n in [-150, 128], so the product rounds once at most.
+     */
+    private static FloatVector scaleByPowerOfTwo(FloatVector y, FloatVector rounded) {
+        IntVector k = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
+        return scaleByPowersOfTwo(y, k, k.lanewise(VectorOperators.ASHR, 1));
+    }
+
+    private static FloatVector scaleByPowersOfTwo(FloatVector y, IntVector k, IntVector k1) {
+        return y.mul(powerOfTwo(k1)).mul(powerOfTwo(k.sub(k1)));
+    }
+
+    private static FloatVector powerOfTwo(IntVector k) {
+        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     /** {@code tanh(x) = 1 − 2 / (e^{2x} + 1)}, exact at ±∞; absolute error about 2^-23. */
@@ -388,12 +500,10 @@ final class VectorKernels implements Kernels {
         return FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(x.add(x)).add(1f)));
     }
 
-    private static Map<GgmlType, MethodHandle> rangeKernels() {
-        MethodType type = MethodType.methodType(void.class, MemorySegment.class, int.class, int.class, int.class,
-                float[].class, int.class, int.class, float[].class, int.class, int.class);
+    private static Map<GgmlType, MethodHandle> rangeKernels(String name, MethodType type) {
         Map<GgmlType, MethodHandle> kernels = new EnumMap<>(GgmlType.class);
         try {
-            MethodHandle matMulRows = MethodHandles.publicLookup().findVirtual(FusedDot.class, "matMulRows", type);
+            MethodHandle matMulRows = MethodHandles.publicLookup().findVirtual(FusedDot.class, name, type);
             for (GgmlType ggmlType : WeightFormats.supportedTypes()) {
                 Optional<FusedDot> fused = WeightFormats.fusedDot(ggmlType);
                 if (fused.isPresent()) {
@@ -402,6 +512,14 @@ final class VectorKernels implements Kernels {
             }
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+        return kernels;
+    }
+
+    private static Map<GgmlType, FloatRows> floatRows() {
+        Map<GgmlType, FloatRows> kernels = new EnumMap<>(GgmlType.class);
+        for (GgmlType type : WeightFormats.supportedTypes()) {
+            WeightFormats.floatRows(type).ifPresent(rows -> kernels.put(type, rows));
         }
         return kernels;
     }

@@ -20,6 +20,10 @@ import java.util.function.IntConsumer;
  * thread alone, so nesting never deadlocks. An exception thrown by a body is rethrown to the caller
  * once all ranges have finished or been abandoned. {@link #close} stops the workers; loops after
  * that run on the calling thread.
+ *
+ * <p>A loop allocates nothing: one job record is reused, and workers recognise a new loop by its
+ * number. Each worker runs every loop's job once (finding no range left, if the others were
+ * quicker), and the next loop is posted only after all of them have, so none is ever missed.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -36,7 +40,10 @@ public final class WorkerPool implements AutoCloseable {
     private final int threads;
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private volatile Job job;
+    /** The loop in flight, reused for every loop; its fields change only while no worker runs it. */
+    private final Job job = new Job();
+    /** Loops posted so far: a worker runs the job whenever this differs from the last it ran. */
+    private volatile long posted;
     private volatile boolean closed;
 
     /**
@@ -83,16 +90,16 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         try {
-            Job current = new Job(n, chunk, body, Thread.currentThread(), workers.length);
-            job = current;
+            job.reset(n, chunk, body, Thread.currentThread(), workers.length);
+            posted = posted + 1; // only the holder of busy writes it
             for (Thread worker : workers) {
                 LockSupport.unpark(worker);
             }
-            current.runRanges();
-            current.awaitWorkers();
-            current.rethrow();
+            job.runRanges();
+            job.awaitWorkers();
+            job.rethrow();
         } finally {
-            job = null;
+            job.body = null;
             busy.set(false);
         }
     }
@@ -117,52 +124,57 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void work() {
-        Job last = null;
+        long last = 0;
         while (!closed) {
-            Job current = awaitNextJob(last);
-            if (current == null) {
+            long current = awaitNextLoop(last);
+            if (current == last) {
                 continue;
             }
             last = current;
-            current.runRanges();
-            current.workerDone();
+            job.runRanges();
+            job.workerDone();
         }
     }
 
-    /** Spins, then parks, until a job other than {@code last} is posted; null if woken without one. */
-    private Job awaitNextJob(Job last) {
+    /** Spins, then parks, until a loop after {@code last} is posted; {@code last} if woken without one. */
+    private long awaitNextLoop(long last) {
         for (int i = 0; i < SPIN_ITERATIONS; i++) {
-            Job current = job;
-            if (current != null && current != last) {
+            long current = posted;
+            if (current != last) {
                 return current;
             }
             Thread.onSpinWait();
         }
-        Job current = job;
-        if (current != null && current != last) {
+        long current = posted;
+        if (current != last) {
             return current;
         }
         // An unpark between the read above and this park leaves a permit, so the wake-up is not lost.
         LockSupport.park(this);
-        return null;
+        return last;
     }
 
-    /** One loop in flight: the next range to hand out, who still runs, the first failure. */
+    /**
+     * The loop in flight: the next range to hand out, who still runs, the first failure. Reset by
+     * the caller before each loop is posted; the volatile write of {@link #posted} publishes it.
+     */
     private static final class Job {
-        private final int n;
-        private final int grain;
-        private final Range body;
-        private final Thread caller;
+        private int n;
+        private int grain;
+        private Range body;
+        private Thread caller;
         private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger workersRunning;
+        private final AtomicInteger workersRunning = new AtomicInteger();
         private volatile Throwable failure;
 
-        Job(int n, int grain, Range body, Thread caller, int workers) {
+        void reset(int n, int grain, Range body, Thread caller, int workers) {
             this.n = n;
             this.grain = grain;
             this.body = body;
             this.caller = caller;
-            this.workersRunning = new AtomicInteger(workers);
+            this.failure = null;
+            this.next.set(0);
+            this.workersRunning.set(workers);
         }
 
         void runRanges() {

@@ -33,6 +33,15 @@ final class F16 implements Quantizer, FusedDot, FloatRows {
     }
 
     @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = GgmlType.F16.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    @Override
     public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
             float[] y, int yOffset, int yStride) {
         long rowBytes = GgmlType.F16.byteSize(cols);
@@ -53,12 +62,15 @@ final class F16 implements Quantizer, FusedDot, FloatRows {
         FloatVector a0 = FloatVector.zero(Lanes.F);
         FloatVector a1 = FloatVector.zero(Lanes.F);
         int j = 0;
-        for (; j <= cols - 2 * Lanes.L; j += 2 * Lanes.L) {
-            a0 = Lanes.halves(w, rowAt + 2L * j).fma(Lanes.x(x, xOffset + j), a0);
-            a1 = Lanes.halves(w, rowAt + 2L * (j + Lanes.L)).fma(Lanes.x(x, xOffset + j + Lanes.L), a1);
-        }
+        // Even chunks into a0, odd ones into a1, with one copy of the (large) widening in the loop:
+        // two copies and a tail loop overflow C2's inlining budget and leave the vectors boxed.
         for (; j <= cols - Lanes.L; j += Lanes.L) {
-            a0 = Lanes.halves(w, rowAt + 2L * j).fma(Lanes.x(x, xOffset + j), a0);
+            FloatVector product = Lanes.halves(w, rowAt + 2L * j);
+            if ((j & Lanes.L) == 0) {
+                a0 = product.fma(Lanes.x(x, xOffset + j), a0);
+            } else {
+                a1 = product.fma(Lanes.x(x, xOffset + j), a1);
+            }
         }
         float sum = Lanes.sum(a0.add(a1));
         for (; j < cols; j++) {

@@ -25,6 +25,15 @@ final class F32 implements Quantizer, FusedDot, FloatRows {
     }
 
     @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = GgmlType.F32.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    @Override
     public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
             float[] y, int yOffset, int yStride) {
         long rowBytes = GgmlType.F32.byteSize(cols);

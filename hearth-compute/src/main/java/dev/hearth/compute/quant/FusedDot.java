@@ -8,11 +8,15 @@ import java.lang.foreign.MemorySegment;
  * {@code vec_dot}). Matrix products are built from these row kernels; formats without one are
  * dequantized a row at a time instead.
  *
- * <p>{@link #matMulRows} is the entry point for matrix products; every format implements it in its
- * own class (the same short loop over {@link #dot} and {@link #dot4}) so that the JIT compiles each
- * format's kernels into a separate unit. A shared loop calling the kernels of two formats gets
- * both inlined into it, overflows the compiler's inlining budget and leaves vectors boxed: ten
- * times slower.
+ * <p>{@link #matMulRows} (several tokens) and {@link #matVecRows} (one token) are the entry points
+ * for matrix products; every format implements them in its own class (the same short loops over
+ * {@link #dot4} and {@link #dot}) so that the JIT compiles each format's kernels into a separate
+ * unit. A shared loop calling the kernels of two formats gets both inlined into it, overflows the
+ * compiler's inlining budget and leaves vectors boxed: ten times slower. For the same reason
+ * callers keep the two entry points apart: {@link #matMulRows} with a multiple of four tokens
+ * reaches only {@link #dot4}, {@link #matVecRows} only {@link #dot}, so neither compiled loop holds
+ * both kernels (C2 stops inlining at a node count that two Vector API kernels can exceed, and a
+ * vector passed to a call that was not inlined is allocated on the heap).
  *
  * <p>A row is {@code cols} elements (whole blocks) starting at byte {@code rowAt} of {@code w}.
  * Accumulation is in float, in an order fixed by the format and the vector width alone, so a row's
@@ -29,6 +33,12 @@ public interface FusedDot extends WeightFormat {
      */
     void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
             float[] y, int yOffset, int yStride);
+
+    /**
+     * Rows {@code [fromRow, toRow)} times one activation vector:
+     * {@code y[yOffset + r] = Σ_j W[r][j] · x[xOffset + j]}, each row with {@link #dot}.
+     */
+    void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, float[] y, int yOffset);
 
     /** {@code Σ_j W[j] · x[xOffset + j]} over the row's {@code cols} elements. */
     float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset);

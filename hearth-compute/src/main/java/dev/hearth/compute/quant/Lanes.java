@@ -74,21 +74,36 @@ final class Lanes {
      * quiet with their payload, as the JDK (and x86's {@code vcvtph2ps}) widen them.
      */
     static FloatVector halves(MemorySegment w, long at) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
-        IntVector magnitude = h.and(HALF_MAGNITUDE);
+        return widenHalves(shortsAsInts(w, at));
+    }
+
+    // halves() in steps of at most 35 bytecodes each, so that C2 always inlines them (see sum)
+    private static IntVector shortsAsInts(MemorySegment w, long at) {
+        return (IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
+    }
+
+    private static FloatVector widenHalves(IntVector h) {
+        return magnitudeBits(h.and(HALF_MAGNITUDE)).or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16))
+                .reinterpretAsFloats();
+    }
+
+    private static IntVector magnitudeBits(IntVector magnitude) {
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> infinite = magnitude.compare(VectorOperators.EQ, HALF_EXPONENT);
-        VectorMask<Integer> nan = magnitude.compare(VectorOperators.GT, HALF_EXPONENT);
-        IntVector bits = finite.blend(shifted.or(0x7F800000), infinite).blend(shifted.or(0x7FC00000), nan);
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return bits.or(sign).reinterpretAsFloats();
+        return specialBits(magnitude, shifted, shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts());
+    }
+
+    private static IntVector specialBits(IntVector magnitude, IntVector shifted, IntVector finite) {
+        return nanBits(magnitude, shifted,
+                finite.blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.EQ, HALF_EXPONENT)));
+    }
+
+    private static IntVector nanBits(IntVector magnitude, IntVector shifted, IntVector bits) {
+        return bits.blend(shifted.or(0x7FC00000), magnitude.compare(VectorOperators.GT, HALF_EXPONENT));
     }
 
     /** {@code L} bfloat16 values at {@code at}: each is the upper half of a float. */
     static FloatVector bf16s(MemorySegment w, long at) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
-        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return shortsAsInts(w, at).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     static FloatVector x(float[] x, int offset) {
@@ -99,17 +114,25 @@ final class Lanes {
      * The sum of the lanes, in a fixed order: pairwise, halves first. {@code reduceLanes(ADD)}
      * leaves the order to the implementation, and the interpreter's and the compiler's differ, so a
      * row's result would change once its kernel is compiled.
+     *
+     * <p>Written as a chain of methods of at most 35 bytes of bytecode, which C2 inlines whatever
+     * its heuristics say of the call site; a larger helper that takes or returns a vector is
+     * sometimes left as a call, and then every vector crossing the call is allocated on the heap.
      */
     static float sum(FloatVector v) {
-        if (L >= 16) {
-            v = v.add(v.rearrange(FOLD_8));
-        }
-        if (L >= 8) {
-            v = v.add(v.rearrange(FOLD_4));
-        }
-        if (L >= 4) {
-            v = v.add(v.rearrange(FOLD_2));
-        }
-        return v.add(v.rearrange(FOLD_1)).lane(0);
+        return L >= 16 ? sum8(fold(v, FOLD_8)) : sum8(v);
+    }
+
+    private static float sum8(FloatVector v) {
+        return L >= 8 ? sum4(fold(v, FOLD_4)) : sum4(v);
+    }
+
+    private static float sum4(FloatVector v) {
+        return fold(fold(v, FOLD_2), FOLD_1).lane(0);
+    }
+
+    /** {@code v[i] + v[i + k]} in lane {@code i}, for the shuffle that brings lane {@code i + k} to {@code i}. */
+    private static FloatVector fold(FloatVector v, VectorShuffle<Float> shuffle) {
+        return v.add(v.rearrange(shuffle));
     }
 }

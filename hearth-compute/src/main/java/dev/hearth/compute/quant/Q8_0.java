@@ -71,6 +71,15 @@ final class Q8_0 implements Quantizer, FusedDot {
     }
 
     @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    @Override
     public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
             float[] y, int yOffset, int yStride) {
         long rowBytes = TYPE.byteSize(cols);

@@ -1,7 +1,6 @@
 package dev.hearth.model.arch.transformer;
 
 import dev.hearth.compute.kernels.Kernels;
-import dev.hearth.compute.tensor.Tensor;
 import dev.hearth.model.gguf.GgufFile;
 import dev.hearth.model.gguf.GgufMetadata;
 import dev.hearth.model.runtime.KvCache;
@@ -143,8 +142,8 @@ final class DecoderModel implements Model {
             for (int t = 0; t < T; t++) {
                 System.arraycopy(s.q, t * c.qDim() + h * headDim, s.qHead, t * headDim, headDim);
             }
-            Tensor keys = cache.keys(layer, g).rowRange(0, n);          // [n][headDim]
-            kernels.matMul(keys, s.qHead, 0, s.scores, 0, T);           // scores[T][n] = k·q
+            // scores[T][n] = k·q over the cache's first n positions (keys [n][headDim])
+            kernels.matMul(cache.keys(layer, g), n, s.qHead, 0, s.scores, 0, T);
             for (int t = 0; t < T; t++) {
                 int visible = start + t + 1;
                 kernels.scale(s.scores, t * n, attentionScale, visible); // / sqrt(headDim)
