@@ -171,16 +171,14 @@ final class Q4_K implements Quantizer, FusedDot {
     }
 
     /**
-     * Four accumulators, one per quarter of each 64-element pair of sub-blocks (low nibbles, then
-     * high, each in two halves of {@code L} lanes), added in a fixed order at the end: four
-     * independent chains of multiply-adds instead of one keep the FMA units busy.
+     * Two accumulators, for the low-nibble and the high-nibble sub-block of each pair, added at the
+     * end: two independent chains of multiply-adds. (Four make the method too large for C2 to
+     * inline every vector helper, and then the vectors crossing the calls are allocated.)
      */
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        FloatVector a0 = FloatVector.zero(Lanes.F);
-        FloatVector a1 = FloatVector.zero(Lanes.F);
-        FloatVector a2 = FloatVector.zero(Lanes.F);
-        FloatVector a3 = FloatVector.zero(Lanes.F);
+        FloatVector lows = FloatVector.zero(Lanes.F);
+        FloatVector highs = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
@@ -196,18 +194,14 @@ final class Q4_K implements Quantizer, FusedDot {
                 FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * field(scales, sub + 1));
                 FloatVector minHigh = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub + 1));
                 int xs = xOffset + b * BLOCK + SUB * sub;
-                long qs = at + QS + 32L * pair;
-                for (int l = 0; l < SUB; l += 2 * Lanes.L) {
-                    IntVector p0 = Lanes.unsignedInts(w, qs + l);
-                    IntVector p1 = Lanes.unsignedInts(w, qs + l + Lanes.L);
-                    a0 = low(p0).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), a0);
-                    a1 = low(p1).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l + Lanes.L), a1);
-                    a2 = high(p0).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), a2);
-                    a3 = high(p1).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l + Lanes.L), a3);
+                for (int l = 0; l < SUB; l += Lanes.L) {
+                    IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * pair + l);
+                    lows = low(packed).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), lows);
+                    highs = high(packed).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), highs);
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        return Lanes.sum(lows.add(highs));
     }
 
     @Override
