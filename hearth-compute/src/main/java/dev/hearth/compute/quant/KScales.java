@@ -57,6 +57,25 @@ final class KScales {
         return (packedByte(bytes0to7, bytes8to11, j + 4) >> 4) | ((packedByte(bytes0to7, bytes8to11, j) >> 6) << 4);
     }
 
+    /**
+     * The eight 6-bit scales, one per byte (sub-block {@code j} in byte {@code j}, little-endian), from
+     * the packed bytes as {@link #scale(long, int, int)} reads them: decoded all at once, as ggml's
+     * {@code utmp} shuffle does, so that a kernel decodes a super-block's scales with a dozen
+     * operations and then takes each with a shift.
+     */
+    static long scales(long bytes0to7, int bytes8to11) {
+        int low = (int) bytes0to7;
+        int high = (bytes8to11 & 0x0F0F0F0F) | (((low >>> 6) & 0x03030303) << 4);
+        return (low & 0x3F3F3F3FL) | ((long) high << 32);
+    }
+
+    /** The eight 6-bit mins, one per byte, as {@link #scales(long, int)} lays out the scales. */
+    static long mins(long bytes0to7, int bytes8to11) {
+        int low = (int) (bytes0to7 >>> 32);
+        int high = ((bytes8to11 >>> 4) & 0x0F0F0F0F) | (((low >>> 6) & 0x03030303) << 4);
+        return (low & 0x3F3F3F3FL) | ((long) high << 32);
+    }
+
     private static int packedByte(long bytes0to7, int bytes8to11, int k) {
         return k < 8 ? (int) (bytes0to7 >>> (8 * k)) & 0xFF : (bytes8to11 >>> (8 * (k - 8))) & 0xFF;
     }

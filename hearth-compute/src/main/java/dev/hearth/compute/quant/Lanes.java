@@ -57,6 +57,11 @@ final class Lanes {
         return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2I, I, 0);
     }
 
+    /** {@code L} unsigned bytes at {@code at}, widened to ints (as {@link #ints}, without the sign). */
+    static IntVector unsignedInts(MemorySegment w, long at) {
+        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
     /** Int lanes as floats. */
     static FloatVector toFloats(IntVector levels) {
         return (FloatVector) levels.convert(VectorOperators.I2F, 0);

@@ -170,30 +170,38 @@ final class Q4_K implements Quantizer, FusedDot {
         }
     }
 
+    /**
+     * Two accumulators, for the low-nibble and the high-nibble sub-block of each pair, added at the
+     * end: two independent chains of multiply-adds. (Four make the method too large for C2 to
+     * inline every vector helper, and then the vectors crossing the calls are allocated.)
+     */
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        FloatVector sum = FloatVector.zero(Lanes.F);
+        FloatVector lows = FloatVector.zero(Lanes.F);
+        FloatVector highs = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
-            float dmin = Blocks.half(w, at + DMIN);
+            float dmin = -Blocks.half(w, at + DMIN);
             long scales0to7 = w.get(LONG_LE, at + SCALES);
             int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
+            long scales = KScales.scales(scales0to7, scales8to11);
+            long mins = KScales.mins(scales0to7, scales8to11);
             for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
                 int sub = 2 * pair;
-                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub));
-                FloatVector minLow = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub));
-                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub + 1));
-                FloatVector minHigh = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub + 1));
+                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * field(scales, sub));
+                FloatVector minLow = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub));
+                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * field(scales, sub + 1));
+                FloatVector minHigh = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub + 1));
                 int xs = xOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    IntVector packed = Lanes.ints(w, at + QS + 32L * pair + l);
-                    sum = low(packed).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), sum);
-                    sum = high(packed).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), sum);
+                    IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * pair + l);
+                    lows = low(packed).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), lows);
+                    highs = high(packed).fma(scaleHigh, minHigh).fma(Lanes.x(x, xs + SUB + l), highs);
                 }
             }
         }
-        return Lanes.sum(sum);
+        return Lanes.sum(lows.add(highs));
     }
 
     @Override
@@ -206,15 +214,17 @@ final class Q4_K implements Quantizer, FusedDot {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
-            float dmin = Blocks.half(w, at + DMIN);
+            float dmin = -Blocks.half(w, at + DMIN);
             long scales0to7 = w.get(LONG_LE, at + SCALES);
             int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
+            long scales = KScales.scales(scales0to7, scales8to11);
+            long mins = KScales.mins(scales0to7, scales8to11);
             for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
-                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.scale(scales0to7, scales8to11, sub));
-                FloatVector min = FloatVector.broadcast(Lanes.F, -dmin * KScales.min(scales0to7, scales8to11, sub));
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * field(scales, sub));
+                FloatVector min = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub));
                 int xs = xOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    IntVector packed = Lanes.ints(w, at + QS + 32L * (sub / 2) + l);
+                    IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * (sub / 2) + l);
                     FloatVector v = (sub % 2 == 0 ? low(packed) : high(packed)).fma(scale, min);
                     a0 = v.fma(Lanes.x(x, xs + l), a0);
                     a1 = v.fma(Lanes.x(x, xs + xStride + l), a1);
@@ -229,11 +239,18 @@ final class Q4_K implements Quantizer, FusedDot {
         y[yOffset + 3 * yStride] = Lanes.sum(a3);
     }
 
+    /** Byte {@code j} of eight packed in a long. */
+    private static int field(long bytes, int j) {
+        return (int) (bytes >>> (8 * j)) & 0xFF;
+    }
+
+    /** The low-nibble levels of {@code L} packed bytes (unsigned). */
     private static FloatVector low(IntVector packed) {
         return Lanes.toFloats(packed.and(0xF));
     }
 
+    /** The high-nibble levels of {@code L} packed bytes (unsigned). */
     private static FloatVector high(IntVector packed) {
-        return Lanes.toFloats(packed.lanewise(VectorOperators.ASHR, 4).and(0xF));
+        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4));
     }
 }

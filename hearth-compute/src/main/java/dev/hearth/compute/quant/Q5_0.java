@@ -2,6 +2,12 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q5_0: blocks of 32 elements as one fp16 scale {@code d} and 32 five-bit levels {@code q};
@@ -19,14 +25,20 @@ import java.lang.foreign.MemorySegment;
  * so {@code m} lands exactly on level 0 and the levels cover {@code −16d .. 15d}; as in Q4_0,
  * elements of the opposite sign beyond {@code 15.5|d|} clamp to level 31. llama.cpp writes Q5_0
  * where a Q4_K tensor's rows are not whole super-blocks.
+ *
+ * <p>The fused kernels unpack {@code L} levels at a time in int lanes: the nibble by mask or
+ * shift, and the fifth bit as a lane mask made from {@code L} bits of {@code ~qh}; the lanes whose
+ * fifth bit is clear get 16 subtracted, the others keep their nibble, which is {@code q − 16}.
  */
-final class Q5_0 implements Quantizer {
+final class Q5_0 implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q5_0;
     private static final int BLOCK = 32;
     private static final int HALF = BLOCK / 2;
     private static final int QH = 2;
     private static final int QS = 6;
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -88,5 +100,91 @@ final class Q5_0 implements Quantizer {
     /** ggml's {@code MIN(31, (int8_t)(v + 16.5f))}: adding 16.5 and truncating rounds half up. */
     private static int level(float scaled) {
         return Math.min(31, (int) (scaled + 16.5f));
+    }
+
+    @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    @Override
+    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            long rowAt = r * rowBytes;
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
+            }
+            for (; t < tokens; t++) {
+                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            long head = w.get(LONG_LE, at);   // d, qh and two bytes of qs: one read for both fields
+            int clearBits = ~(int) (head >>> 8 * QH);
+            FloatVector blockSum = FloatVector.zero(Lanes.F);
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                IntVector packed = Lanes.unsignedInts(w, at + QS + j);
+                blockSum = low(packed, clearBits >>> j).fma(Lanes.x(x, xb + j), blockSum);
+                blockSum = high(packed, clearBits >>> (HALF + j)).fma(Lanes.x(x, xb + HALF + j), blockSum);
+            }
+            sum = blockSum.fma(FloatVector.broadcast(Lanes.F, Float.float16ToFloat((short) head)), sum);
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
+            float[] y, int yOffset, int yStride) {
+        FloatVector a0 = FloatVector.zero(Lanes.F);
+        FloatVector a1 = FloatVector.zero(Lanes.F);
+        FloatVector a2 = FloatVector.zero(Lanes.F);
+        FloatVector a3 = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            int clearBits = ~w.get(Blocks.INT_LE, at + QH);
+            FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
+            for (int j = 0; j < BLOCK; j += Lanes.L) {
+                IntVector packed = Lanes.unsignedInts(w, at + QS + j % HALF);
+                FloatVector v = (j < HALF ? low(packed, clearBits >>> j) : high(packed, clearBits >>> j)).mul(d);
+                a0 = v.fma(Lanes.x(x, xb + j), a0);
+                a1 = v.fma(Lanes.x(x, xb + xStride + j), a1);
+                a2 = v.fma(Lanes.x(x, xb + 2 * xStride + j), a2);
+                a3 = v.fma(Lanes.x(x, xb + 3 * xStride + j), a3);
+            }
+        }
+        y[yOffset] = Lanes.sum(a0);
+        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset + 2 * yStride] = Lanes.sum(a2);
+        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+    }
+
+    /** The levels minus 16 of the low nibbles of {@code L} packed bytes, whose fifth bits are clear where {@code clearBits} is set. */
+    private static FloatVector low(IntVector packed, int clearBits) {
+        return Lanes.toFloats(packed.and(0xF).lanewise(VectorOperators.SUB, 16, clear(clearBits)));
+    }
+
+    /** The levels minus 16 of the high nibbles of {@code L} packed bytes, as {@link #low}. */
+    private static FloatVector high(IntVector packed, int clearBits) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4).lanewise(VectorOperators.SUB, 16, clear(clearBits)));
+    }
+
+    /** The lanes whose bit of {@code clearBits} (lane {@code i}, bit {@code i}) is set. */
+    private static VectorMask<Integer> clear(int clearBits) {
+        return VectorMask.fromLong(Lanes.I, clearBits);
     }
 }

@@ -2,6 +2,8 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -37,6 +39,8 @@ final class Q6_K implements Quantizer, FusedDot {
     private static final int QH = 128;
     private static final int SCALES = 192;
     private static final int D = 208;
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -150,26 +154,47 @@ final class Q6_K implements Quantizer, FusedDot {
         }
     }
 
+    /**
+     * Two accumulators, for the quarters {@code k} of each half block that take the low nibbles
+     * of {@code ql} (0, 1) and those that take the high nibbles (2, 3), added at the end: two
+     * independent chains of multiply-adds. Each step reads one vector of {@code qh} and, per pair
+     * of quarters, one of {@code ql}, which holds both quarters' low bits. (Four accumulators, one
+     * per quarter, make the loop too large for C2 to inline its vector operations.)
+     */
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        FloatVector sum = FloatVector.zero(Lanes.F);
+        FloatVector low = FloatVector.zero(Lanes.F);
+        FloatVector high = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             for (int half = 0; half < 2; half++) {
                 int xh = xOffset + b * BLOCK + 128 * half;
+                long scales = w.get(LONG_LE, at + SCALES + 8L * half);
                 for (int l = 0; l < 32; l += Lanes.L) {
-                    IntVector low0 = Lanes.ints(w, at + QL + 64L * half + l);
-                    IntVector low1 = Lanes.ints(w, at + QL + 64L * half + 32 + l);
-                    IntVector high = Lanes.ints(w, at + QH + 32L * half + l);
-                    for (int k = 0; k < 4; k++) {
-                        FloatVector v = level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l));
-                        sum = v.fma(Lanes.x(x, xh + 32 * k + l), sum);
+                    IntVector qh = Lanes.unsignedInts(w, at + QH + 32L * half + l);
+                    for (int k = 0; k < 2; k++) {
+                        IntVector ql = Lanes.unsignedInts(w, at + QL + 64L * half + 32 * k + l);
+                        IntVector bits = qh.lanewise(VectorOperators.LSHR, 2 * k);
+                        // sub-block 2·k + l / 16 of the half for quarter k, 2·k + 4 + l / 16 for quarter k + 2
+                        long sc = scales >> (8 * (2 * k + l / SUB));
+                        low = lowLevels(ql, bits).mul(d * (byte) sc).fma(Lanes.x(x, xh + 32 * k + l), low);
+                        high = highLevels(ql, bits).mul(d * (byte) (sc >> 32)).fma(Lanes.x(x, xh + 64 + 32 * k + l), high);
                     }
                 }
             }
         }
-        return Lanes.sum(sum);
+        return Lanes.sum(low.add(high));
+    }
+
+    /** Levels minus 32 from the low nibbles of {@code ql} and bits 0–1 of {@code bits} (zero-extended bytes). */
+    private static FloatVector lowLevels(IntVector ql, IntVector bits) {
+        return Lanes.toFloats(ql.and(0xF).or(bits.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32));
+    }
+
+    /** Levels minus 32 from the high nibbles of {@code ql} and bits 4–5 of {@code bits}. */
+    private static FloatVector highLevels(IntVector ql, IntVector bits) {
+        return Lanes.toFloats(ql.lanewise(VectorOperators.LSHR, 4).or(bits.and(0x30)).sub(32));
     }
 
     @Override

@@ -22,7 +22,7 @@ final class MatMulSpeed {
             threadCounts = new int[] {1, 2};
         }
         if (types.length == 0) {
-            types = new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16, GgmlType.F32};
+            types = new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16, GgmlType.F32};
         }
         Random random = new Random(1);
         for (int threads : threadCounts) {

@@ -3,6 +3,8 @@ package dev.hearth.compute.quant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 class KScalesTest {
@@ -18,9 +20,15 @@ class KScalesTest {
             }
             MemorySegment packed = MemorySegment.ofArray(new byte[14]);
             KScales.pack(scales, mins, packed, 1);
+            long bytes0to7 = packed.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 1);
+            int bytes8to11 = packed.get(Blocks.INT_LE, 9);
+            long allScales = KScales.scales(bytes0to7, bytes8to11);
+            long allMins = KScales.mins(bytes0to7, bytes8to11);
             for (int j = 0; j < 8; j++) {
                 assertThat(KScales.scale(packed, 1, j)).isEqualTo(scales[j]);
                 assertThat(KScales.min(packed, 1, j)).isEqualTo(mins[j]);
+                assertThat((int) (allScales >>> (8 * j)) & 0xFF).as("scale %d, all at once", j).isEqualTo(scales[j]);
+                assertThat((int) (allMins >>> (8 * j)) & 0xFF).as("min %d, all at once", j).isEqualTo(mins[j]);
             }
         }
     }

@@ -36,7 +36,7 @@ class DecodeAllocationTest {
     Path dir;
 
     static Stream<GgmlType> types() {
-        return Stream.of(GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.F16);
+        return Stream.of(GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_0, GgmlType.F16);
     }
 
     /**
