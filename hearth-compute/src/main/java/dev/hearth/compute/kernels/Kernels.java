@@ -1,6 +1,7 @@
 package dev.hearth.compute.kernels;
 
 import dev.hearth.compute.tensor.Tensor;
+import java.util.List;
 
 /**
  * The numeric operations a transformer's forward pass is built from: the seam between the models
@@ -43,6 +44,23 @@ public interface Kernels {
      * {@code w}; attention's weighted sum of values.
      */
     void vecMat(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset);
+
+    /**
+     * Causal multi-head attention of {@code tokens} queries over a key/value cache, each head on its
+     * own: for token {@code t} at position {@code p = start + t} and query head {@code h}, reading
+     * KV head {@code g = h / (heads / kvHeads)} (grouped-query attention),
+     * <pre>
+     * scores[i] = scale · K_g[i] · q[t][h]     for positions i = 0 .. p
+     * out[t][h] = Σ_i softmax(scores)[i] · V_g[i]
+     * </pre>
+     * with {@code q} as {@code [tokens][heads·headDim]} from {@code qOffset} and {@code out} as
+     * {@code [tokens][heads·valueDim]} from {@code outOffset}. {@code keys} and {@code values} hold
+     * one matrix per KV head, {@code [positions][headDim]} and {@code [positions][valueDim]}, row =
+     * position, in any float type; rows {@code 0 .. start+tokens−1} must be filled. Implementations
+     * may run heads in parallel; results must not depend on how many threads they use.
+     */
+    void attention(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values, int start,
+            float scale, float[] out, int outOffset);
 
     /** {@code out = x / sqrt(mean(x²) + eps) · weight} over {@code n} elements. */
     void rmsNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float eps, int n);

@@ -1,6 +1,7 @@
 package dev.hearth.compute.kernels;
 
 import dev.hearth.compute.tensor.Tensor;
+import java.util.List;
 
 /**
  * The reference kernels: plain loops, one thread, float arithmetic in the obvious order. Every
@@ -37,6 +38,38 @@ public final class ScalarKernels implements Kernels {
             float pi = p[pOffset + i];
             for (int j = 0; j < cols; j++) {
                 y[yOffset + j] += pi * row[j];
+            }
+        }
+    }
+
+    @Override
+    public void attention(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values,
+            int start, float scale, float[] out, int outOffset) {
+        int headDim = keys.getFirst().cols();
+        int valueDim = values.getFirst().cols();
+        int group = heads / keys.size();
+        float[] key = new float[headDim];
+        float[] value = new float[valueDim];
+        float[] scores = new float[start + tokens];
+        for (int t = 0; t < tokens; t++) {
+            int visible = start + t + 1; // positions 0 .. start+t
+            for (int h = 0; h < heads; h++) {
+                Tensor k = keys.get(h / group);
+                Tensor v = values.get(h / group);
+                int qAt = qOffset + (t * heads + h) * headDim;
+                for (int i = 0; i < visible; i++) {
+                    k.dequantizeRow(i, key, 0);
+                    scores[i] = dot(key, 0, q, qAt, headDim) * scale;
+                }
+                softmax(scores, 0, visible);
+                int outAt = outOffset + (t * heads + h) * valueDim;
+                java.util.Arrays.fill(out, outAt, outAt + valueDim, 0f);
+                for (int i = 0; i < visible; i++) {
+                    v.dequantizeRow(i, value, 0);
+                    for (int j = 0; j < valueDim; j++) {
+                        out[outAt + j] += scores[i] * value[j];
+                    }
+                }
             }
         }
     }

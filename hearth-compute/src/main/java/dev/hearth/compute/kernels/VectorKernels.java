@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,10 +67,16 @@ final class VectorKernels implements Kernels {
     /** Each float format's {@link FloatRows}. */
     private static final Map<GgmlType, FloatRows> FLOAT_ROWS = floatRows();
     private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per thread: one attention task's queries, {@code [TOKEN_BLOCK][headDim]}. */
+    private static final ThreadLocal<float[]> QUERY_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per thread: one attention task's scores, {@code [TOKEN_BLOCK][positions]}, sized for the whole cache. */
+    private static final ThreadLocal<float[]> SCORE_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     private final WorkerPool pool;
     /** The range task of a matrix product, idle between products; null while one runs. */
     private final AtomicReference<RowsTask> idleTask = new AtomicReference<>(new RowsTask());
+    /** The task of an attention call, idle between calls; null while one runs. */
+    private final AtomicReference<AttentionTask> idleAttention = new AtomicReference<>(new AttentionTask());
 
     VectorKernels(WorkerPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -153,22 +160,159 @@ final class VectorKernels implements Kernels {
 
         @Override
         public void run(int from, int to) {
-            if (kernel == null) {
-                dequantizedRows(w, from, to, x, xOffset, tokens, y, yOffset, yStride);
-                return;
+            rows(kernel, w, from, to, x, xOffset, tokens, y, yOffset, yStride);
+        }
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code w} times {@code tokens} activation vectors on this thread,
+     * with {@code kernel} ({@link FusedDot#matVecRows} for one token, {@link FusedDot#matMulRows}
+     * for a multiple of four), or dequantized row by row when it is null.
+     */
+    private static void rows(MethodHandle kernel, Tensor w, int from, int to, float[] x, int xOffset, int tokens,
+            float[] y, int yOffset, int yStride) {
+        if (kernel == null) {
+            dequantizedRows(w, from, to, x, xOffset, tokens, y, yOffset, yStride);
+            return;
+        }
+        try {
+            if (tokens == 1) {
+                kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, y, yOffset);
+            } else {
+                kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, tokens, y, yOffset, yStride);
             }
-            try {
-                if (tokens == 1) {
-                    kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, y, yOffset);
-                } else {
-                    kernel.invokeExact(w.data(), w.cols(), from, to, x, xOffset, tokens, y, yOffset, yStride);
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Attention as one task per head and block of {@value #TOKEN_BLOCK} tokens, handed out to the
+     * pool's threads (the blocks nearest the end of the prompt, which see the most positions,
+     * first). A task works in its thread's own query and score buffers: scores for its tokens
+     * against every key its last token sees (four tokens per pass over the keys, as in
+     * {@link #matMul}), then per token the scaled, causal softmax and the weighted sum of values.
+     * Which thread runs a task changes nothing in its arithmetic, and the blocks are fixed by
+     * {@code tokens} alone, so results are the same for any thread count.
+     */
+    @Override
+    public void attention(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values,
+            int start, float scale, float[] out, int outOffset) {
+        int kvHeads = keys.size();
+        if (kvHeads == 0 || values.size() != kvHeads || heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " query heads cannot share " + keys.size() + " key and "
+                    + values.size() + " value heads");
+        }
+        int headDim = keys.getFirst().cols();
+        int valueDim = values.getFirst().cols();
+        int positions = start + tokens;
+        Objects.checkFromIndexSize(qOffset, tokens * heads * headDim, q.length);
+        Objects.checkFromIndexSize(outOffset, tokens * heads * valueDim, out.length);
+        for (int g = 0; g < kvHeads; g++) {
+            Objects.checkFromIndexSize(0, positions, keys.get(g).rows());
+            Objects.checkFromIndexSize(0, positions, values.get(g).rows());
+            if (keys.get(g).cols() != headDim || values.get(g).cols() != valueDim) {
+                throw new IllegalArgumentException("KV heads of different widths: " + keys.get(g) + ", " + values.get(g));
             }
         }
+        AttentionTask task = idleAttention.getAndSet(null);
+        if (task == null) {
+            task = new AttentionTask(); // a second caller at once
+        }
+        try {
+            task.set(q, qOffset, tokens, heads, keys, values, start, scale, out, outOffset);
+            int tasks = heads * ceilDiv(tokens, TOKEN_BLOCK);
+            long work = (long) positions * (headDim + valueDim) * Math.min(tokens, TOKEN_BLOCK);
+            pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / Math.max(1, work))), task);
+        } finally {
+            task.clear();
+            idleAttention.set(task);
+        }
+    }
+
+    /** The tasks of an attention call: index {@code i} is head {@code i mod heads} of a block of tokens. */
+    private final class AttentionTask implements WorkerPool.Range {
+        private float[] q;
+        private int qOffset;
+        private int tokens;
+        private int heads;
+        private List<Tensor> keys;
+        private List<Tensor> values;
+        private int start;
+        private float scale;
+        private float[] out;
+        private int outOffset;
+
+        void set(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values, int start,
+                float scale, float[] out, int outOffset) {
+            this.q = q;
+            this.qOffset = qOffset;
+            this.tokens = tokens;
+            this.heads = heads;
+            this.keys = keys;
+            this.values = values;
+            this.start = start;
+            this.scale = scale;
+            this.out = out;
+            this.outOffset = outOffset;
+        }
+
+        void clear() {
+            set(null, 0, 0, 0, null, null, 0, 0f, null, 0);
+        }
+
+        @Override
+        public void run(int from, int to) {
+            int blocks = ceilDiv(tokens, TOKEN_BLOCK);
+            for (int i = from; i < to; i++) {
+                int block = blocks - 1 - i / heads; // the longest rows first
+                int head = i % heads;
+                int group = heads / keys.size();
+                int t0 = block * TOKEN_BLOCK;
+                head(head, keys.get(head / group), values.get(head / group), t0, Math.min(TOKEN_BLOCK, tokens - t0));
+            }
+        }
+
+        /** Head {@code h} of tokens {@code [t0, t0+n)}. */
+        private void head(int h, Tensor k, Tensor v, int t0, int n) {
+            int headDim = k.cols();
+            int valueDim = v.cols();
+            int seen = start + t0 + n; // positions the block's last token sees
+            // qh[n][headDim] = head h of each token's query
+            float[] qh = buffer(QUERY_BUFFER, n * headDim);
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(q, qOffset + ((t0 + t) * heads + h) * headDim, qh, t * headDim, headDim);
+            }
+            // scores[n][seen] = K·q; the whole cache's worth, so the buffer never grows as positions fill
+            float[] scores = buffer(SCORE_BUFFER, Math.min(tokens, TOKEN_BLOCK) * k.rows());
+            MethodHandle matMulRows = MAT_MUL_KERNELS.get(k.type());
+            int quads = matMulRows == null ? 0 : n & ~3;
+            if (quads > 0) {
+                rows(matMulRows, k, 0, seen, qh, 0, quads, scores, 0, seen);
+            }
+            MethodHandle matVecRows = MAT_VEC_KERNELS.get(k.type());
+            for (int t = quads; t < n; t++) {
+                rows(matVecRows, k, 0, seen, qh, t * headDim, 1, scores, t * seen, seen);
+            }
+            for (int t = 0; t < n; t++) {
+                int visible = start + t0 + t + 1;
+                scale(scores, t * seen, scale, visible);
+                softmax(scores, t * seen, visible);
+                vecMat(scores, t * seen, v, visible, out, outOffset + ((t0 + t) * heads + h) * valueDim);
+            }
+        }
+    }
+
+    /** This thread's buffer from {@code local}, at least {@code size} long: grown rarely, never per call. */
+    private static float[] buffer(ThreadLocal<float[]> local, int size) {
+        float[] buffer = local.get();
+        if (buffer.length < size) {
+            buffer = new float[size];
+            local.set(buffer);
+        }
+        return buffer;
     }
 
     /** Rows {@code [from, to)} times {@code n} tokens, each row dequantized once into a buffer. */

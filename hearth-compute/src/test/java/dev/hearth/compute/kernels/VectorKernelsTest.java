@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hearth.compute.quant.WeightFormats;
 import dev.hearth.compute.tensor.GgmlType;
 import dev.hearth.compute.tensor.Tensor;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -131,6 +132,51 @@ class VectorKernelsTest {
                     assertThat((double) Math.abs(actual[4 + j] - expected[4 + j]))
                             .as("%s, %d rows, column %d", w.name(), rowsUsed, j)
                             .isLessThanOrEqualTo(2 * (rowsUsed + 16) * U * magnitude[j]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Attention over F32, F16 and BF16 caches, grouped-query and not, from an empty cache and after
+     * earlier positions, with steps that span more than one block of tokens: the same bits for one
+     * and three threads, and within a few ulps of the reference (the outputs are convex
+     * combinations of the values, so the bound is relative to the largest value).
+     */
+    @Test
+    void attentionMatchesTheReferenceAndIsTheSameForAnyThreadCount() {
+        Random random = new Random(42);
+        int[][] cases = { // heads, kvHeads, headDim, valueDim, start, tokens
+            {1, 1, 8, 8, 0, 1}, {4, 2, 64, 64, 0, 5}, {14, 2, 64, 64, 37, 1}, {6, 3, 40, 24, 3, 70},
+            {2, 1, 33, 17, 100, 4}};
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
+            for (int[] c : cases) {
+                int heads = c[0], kvHeads = c[1], headDim = c[2], valueDim = c[3], start = c[4], tokens = c[5];
+                int capacity = start + tokens + 3;
+                List<Tensor> keys = new java.util.ArrayList<>();
+                List<Tensor> values = new java.util.ArrayList<>();
+                for (int g = 0; g < kvHeads; g++) {
+                    keys.add(RandomTensors.matrix(type, capacity, headDim, random));
+                    values.add(RandomTensors.matrix(type, capacity, valueDim, random));
+                }
+                float[] q = new float[2 + tokens * heads * headDim];
+                System.arraycopy(RandomTensors.gaussian(random, tokens * heads * headDim), 0, q, 2, q.length - 2);
+                float scale = (float) (1 / Math.sqrt(headDim));
+                float[] expected = new float[3 + tokens * heads * valueDim];
+                float[] single = new float[expected.length];
+                float[] multi = new float[expected.length];
+                REFERENCE.attention(q, 2, tokens, heads, keys, values, start, scale, expected, 3);
+                one.attention(q, 2, tokens, heads, keys, values, start, scale, single, 3);
+                three.attention(q, 2, tokens, heads, keys, values, start, scale, multi, 3);
+                String what = type + " " + java.util.Arrays.toString(c);
+                assertThat(multi).as("%s, threads 1 and 3", what).isEqualTo(single);
+                double largest = 0;
+                for (float v : expected) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat((double) Math.abs(single[i] - expected[i])).as("%s, element %d", what, i)
+                            .isLessThanOrEqualTo(4 * (start + tokens + headDim + 16) * U * largest);
                 }
             }
         }

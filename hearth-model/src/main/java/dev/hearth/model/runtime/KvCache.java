@@ -7,6 +7,8 @@ import dev.hearth.compute.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The keys and values of one sequence's past positions, for every layer and key/value head.
@@ -32,6 +34,8 @@ public final class KvCache implements AutoCloseable {
     private final Quantizer writer;
     private final Tensor[] keys;   // [layers·kvHeads] of [capacity][keyDim]
     private final Tensor[] values; // [layers·kvHeads] of [capacity][valueDim]
+    private final List<List<Tensor>> layerKeys;   // [layers] of the above, a list per layer
+    private final List<List<Tensor>> layerValues; // [layers]
     private int size;
 
     private KvCache(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
@@ -59,6 +63,17 @@ public final class KvCache implements AutoCloseable {
                 at += valueBytes;
             }
         }
+        this.layerKeys = perLayer(keys, layers, kvHeads);
+        this.layerValues = perLayer(values, layers, kvHeads);
+    }
+
+    private static List<List<Tensor>> perLayer(Tensor[] matrices, int layers, int kvHeads) {
+        @SuppressWarnings("unchecked")
+        List<Tensor>[] lists = new List[layers];
+        for (int l = 0; l < layers; l++) {
+            lists[l] = List.of(Arrays.copyOfRange(matrices, l * kvHeads, (l + 1) * kvHeads));
+        }
+        return List.of(lists);
     }
 
     /**
@@ -125,6 +140,16 @@ public final class KvCache implements AutoCloseable {
     /** Values of layer {@code layer}, KV head {@code kvHead}: {@code [capacity][valueDim]}, row = position. */
     public Tensor values(int layer, int kvHead) {
         return values[layer * kvHeads + kvHead];
+    }
+
+    /** Keys of layer {@code layer}, one {@link #keys(int, int)} matrix per KV head. */
+    public List<Tensor> keys(int layer) {
+        return layerKeys.get(layer);
+    }
+
+    /** Values of layer {@code layer}, one {@link #values(int, int)} matrix per KV head. */
+    public List<Tensor> values(int layer) {
+        return layerValues.get(layer);
     }
 
     /**

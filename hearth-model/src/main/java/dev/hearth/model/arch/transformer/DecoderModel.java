@@ -112,7 +112,8 @@ final class DecoderModel implements Model {
                             s.v, t * c.kvValueDim() + g * c.valueDim());
                 }
             }
-            attention(cache, l, start, T);                       // att[T][heads·valueDim]
+            // att[T][heads·valueDim]: each query head over its KV head's positions 0 .. start+t (causal)
+            kernels.attention(s.q, 0, T, c.heads(), cache.keys(l), cache.values(l), start, attentionScale, s.att, 0);
             kernels.matMul(layer.wo(), s.att, 0, s.xb, 0, T);    // xb[T][dim]
             kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
 
@@ -125,34 +126,6 @@ final class DecoderModel implements Model {
             kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
         }
         cache.advance(T);
-    }
-
-    /**
-     * Causal self-attention of the step's {@code T} queries over the cached keys and values: the
-     * token at position {@code p} sees positions {@code 0 .. p}. Query head {@code h} reads KV head
-     * {@code h / (heads / kvHeads)} (grouped-query attention).
-     */
-    private void attention(KvCache cache, int layer, int start, int T) {
-        int n = start + T;
-        int headDim = c.headDim();
-        int group = c.heads() / c.kvHeads();
-        for (int h = 0; h < c.heads(); h++) {
-            int g = h / group;
-            // qHead[T][headDim] = head h of every token's query
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(s.q, t * c.qDim() + h * headDim, s.qHead, t * headDim, headDim);
-            }
-            // scores[T][n] = k·q over the cache's first n positions (keys [n][headDim])
-            kernels.matMul(cache.keys(layer, g), n, s.qHead, 0, s.scores, 0, T);
-            for (int t = 0; t < T; t++) {
-                int visible = start + t + 1;
-                kernels.scale(s.scores, t * n, attentionScale, visible); // / sqrt(headDim)
-                kernels.softmax(s.scores, t * n, visible);
-                // att[t][h] = Σ_p scores[t][p] · v[p], over the visible positions
-                kernels.vecMat(s.scores, t * n, cache.values(layer, g), visible,
-                        s.att, t * c.attentionDim() + h * c.valueDim());
-            }
-        }
     }
 
     /** {@code logits[count][vocab] = Wout · rmsnorm(x[first .. first+count))}, from {@code offset}. */
@@ -198,7 +171,6 @@ final class DecoderModel implements Model {
                     + c.layers() + " × " + c.kvHeads() + " × " + c.headDim() + "/" + c.valueDim());
         }
         cache.requireRoom(tokens.length);
-        s.fitScores(cache.capacity());
     }
 
     @Override
@@ -210,9 +182,7 @@ final class DecoderModel implements Model {
             throw new ModelLoadException(file.path(), c.architecture() + ".context_length", "a context of "
                     + contextLength + " positions was requested; the model allows at most " + c.contextLength());
         }
-        KvCache cache = KvCache.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), contextLength, precision);
-        s.fitScores(contextLength);
-        return cache;
+        return KvCache.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), contextLength, precision);
     }
 
     @Override

@@ -12,11 +12,9 @@ final class DecoderState {
     final float[] q;      // [batch][heads·headDim] queries
     final float[] k;      // [batch][kvHeads·headDim] keys of the new positions
     final float[] v;      // [batch][kvHeads·valueDim] values of the new positions
-    final float[] qHead;  // [batch][headDim] one query head of every token, contiguous
     final float[] att;    // [batch][heads·valueDim] attention output
     final float[] hb;     // [batch][ffnDim] gate, then silu(gate)·up
     final float[] hb2;    // [batch][ffnDim] up
-    float[] scores;       // [batch][positions] attention scores; grows with the largest cache seen
 
     DecoderState(DecoderConfig c, int batch) {
         this.batch = batch;
@@ -25,18 +23,9 @@ final class DecoderState {
         this.q = new float[batch * c.qDim()];
         this.k = new float[batch * c.kvDim()];
         this.v = new float[batch * c.kvValueDim()];
-        this.qHead = new float[batch * c.headDim()];
         this.att = new float[batch * c.attentionDim()];
         this.hb = new float[batch * c.ffnDim()];
         this.hb2 = new float[batch * c.ffnDim()];
-        this.scores = new float[0];
     }
 
-    /** Makes room for the scores of a cache of {@code positions}: once per larger cache, never per token. */
-    void fitScores(int positions) {
-        long needed = (long) batch * positions;
-        if (scores.length < needed) {
-            scores = new float[Math.toIntExact(needed)];
-        }
-    }
 }

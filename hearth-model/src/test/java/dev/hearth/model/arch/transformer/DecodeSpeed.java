@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * 151,936-token vocabulary, tied output), every matrix in one type. The model is written once to
  * {@code /tmp/hearth-speed/} and reused. Run with
  * {@code java --add-modules jdk.incubator.vector -Xmx8g -cp <test classpath>
- * dev.hearth.model.arch.transformer.DecodeSpeed TYPE [threads] [layers] [prompt] [generated]}.
+ * dev.hearth.model.arch.transformer.DecodeSpeed TYPE [threads] [layers] [prompt] [generated]}
+ * ({@code -Drounds=N}, default 4; {@code -Djfr=file} profiles round 2).
  */
 final class DecodeSpeed {
 
@@ -55,7 +56,7 @@ final class DecodeSpeed {
             long[] workers = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("hearth-worker-")).mapToLong(Thread::threadId).toArray();
             jdk.jfr.Recording recording = null;
-            for (int round = 0; round < 4; round++) {
+            for (int round = 0; round < Integer.getInteger("rounds", 4); round++) {
                 if (round == 2 && System.getProperty("jfr") != null) {
                     recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
                     recording.setDestination(Path.of(System.getProperty("jfr")));
@@ -64,9 +65,11 @@ final class DecodeSpeed {
                     recording.start();
                 }
                 try (KvCache cache = model.newCache(promptLength + generated + 1, KvPrecision.F16)) {
+                    long cpu0 = cpuTime(mx, workers);
                     long t0 = System.nanoTime();
                     model.forward(cache, prompt, logits);
                     long t1 = System.nanoTime();
+                    long cpu1 = cpuTime(mx, workers);
                     token[0] = argmax(logits);
                     long allocated = mx.getCurrentThreadAllocatedBytes();
                     long workerAllocated = sum(mx.getThreadAllocatedBytes(workers));
@@ -76,11 +79,14 @@ final class DecodeSpeed {
                         token[0] = argmax(logits);
                     }
                     long t3 = System.nanoTime();
+                    long cpu3 = cpuTime(mx, workers);
                     allocated = mx.getCurrentThreadAllocatedBytes() - allocated;
                     workerAllocated = sum(mx.getThreadAllocatedBytes(workers)) - workerAllocated;
-                    System.out.printf("round %d: pp%d %7.1f tok/s   tg%d %6.2f tok/s   %d + %d bytes/token (caller + workers)%n",
+                    System.out.printf("round %d: pp%d %7.1f tok/s   tg%d %6.2f tok/s   %d + %d bytes/token (caller + workers)"
+                                    + "   cpu ms/token pp %.2f tg %.2f%n",
                             round, promptLength, promptLength / ((t1 - t0) / 1e9), generated,
-                            generated / ((t3 - t2) / 1e9), allocated / generated, workerAllocated / generated);
+                            generated / ((t3 - t2) / 1e9), allocated / generated, workerAllocated / generated,
+                            (cpu1 - cpu0) / 1e6 / promptLength, (cpu3 - cpu1) / 1e6 / generated);
                 }
             }
             if (recording != null) {
@@ -88,6 +94,18 @@ final class DecodeSpeed {
                 recording.close();
             }
         }
+    }
+
+    /**
+     * CPU time of this thread and the workers, in ns: with one thread, a measure of work that a
+     * busy machine disturbs less than wall-clock time (with more, it includes the workers' spinning).
+     */
+    private static long cpuTime(com.sun.management.ThreadMXBean mx, long[] workers) {
+        long total = mx.getCurrentThreadCpuTime();
+        for (long id : workers) {
+            total += Math.max(0, mx.getThreadCpuTime(id));
+        }
+        return total;
     }
 
     private static long sum(long[] values) {
