@@ -1,0 +1,12 @@
+package dev.hearth.model.engine;
+
+/**
+ * One generated token, as a stream reports it.
+ *
+ * @param token the token's id
+ * @param text the text released with this token: usually the token's own text, but empty while a
+ *     split character or a possible stop string is held back, and longer when held text is let go
+ * @param logprob the token's log-probability and alternatives; null when the request asked for none
+ */
+public record TokenOutput(int token, String text, TokenLogprob logprob) {
+}
