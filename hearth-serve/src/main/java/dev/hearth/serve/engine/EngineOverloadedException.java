@@ -1,4 +1,4 @@
-package dev.hearth.model.engine;
+package dev.hearth.serve.engine;
 
 /** The engine cannot take a request now: its queue is full, or it is shutting down. */
 public final class EngineOverloadedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.hearth.model.engine;
+package dev.hearth.serve.engine;
 
 /**
  * Receives one completion's output, on the engine's thread: {@link #onToken} for each generated

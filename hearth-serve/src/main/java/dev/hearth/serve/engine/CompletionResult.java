@@ -1,4 +1,4 @@
-package dev.hearth.model.engine;
+package dev.hearth.serve.engine;
 
 import dev.hearth.model.generate.StopReason;
 

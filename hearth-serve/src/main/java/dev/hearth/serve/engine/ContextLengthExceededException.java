@@ -1,4 +1,4 @@
-package dev.hearth.model.engine;
+package dev.hearth.serve.engine;
 
 /** A prompt (or an input to embed) does not fit in the context: OpenAI calls this {@code context_length_exceeded}. */
 public final class ContextLengthExceededException extends IllegalArgumentException {

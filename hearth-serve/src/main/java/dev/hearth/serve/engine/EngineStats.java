@@ -1,4 +1,4 @@
-package dev.hearth.model.engine;
+package dev.hearth.serve.engine;
 
 /**
  * A snapshot of an engine's counters (since it started) and gauges (now).
