@@ -61,7 +61,7 @@ final class ChatCompletionsHandler implements Handler {
 
     private static int[] prompt(ModelLease lease, ChatCompletionRequest request) {
         try {
-            return lease.chatPrompt().tokens(request.chatRequest());
+            return lease.engine().chatPrompt().tokens(request.chatRequest());
         } catch (IllegalArgumentException e) { // a control token's text the template keeps from being told apart
             throw ApiException.invalid("messages", e.getMessage());
         }
