@@ -48,7 +48,7 @@ public final class JsonGrammar {
 
     /**
      * A fresh constraint for one generation with {@code tokenizer}. The first call for a tokenizer
-     * indexes its vocabulary (a few hundred milliseconds for 150k tokens); later calls reuse that.
+     * indexes its vocabulary (about a second for 150k tokens); later calls reuse that.
      */
     public TokenConstraint constrain(Tokenizer tokenizer) {
         return constrain(TokenTrie.of(Objects.requireNonNull(tokenizer, "tokenizer")));

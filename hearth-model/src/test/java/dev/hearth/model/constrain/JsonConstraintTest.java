@@ -62,6 +62,34 @@ class JsonConstraintTest {
     }
 
     @Test
+    void charactersSplitAcrossTokensAreAccepted() {
+        byte[] zhong = "中".getBytes(StandardCharsets.UTF_8); // E4 B8 AD
+        ByteVocabulary vocabulary = new ByteVocabulary(java.util.List.of(
+                new byte[] {'{', '"', zhong[0]}, new byte[] {zhong[1], zhong[2], '"', ':'}, new byte[] {'"', zhong[0], zhong[1]},
+                new byte[] {zhong[2], '"', '}'}));
+        int openKey = 256;
+        int closeKey = 257;
+        int openValue = 258;
+        int closeValue = 259;
+        for (String schema : new String[] {"{\"type\":\"object\",\"properties\":{\"中\":{\"enum\":[\"中\"]}}}",
+            "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\",\"maxLength\":1}}"}) {
+            JsonConstraint constraint = schema(schema).constrain(vocabulary.trie);
+            for (int token : new int[] {openKey, closeKey, openValue, closeValue}) {
+                float[] logits = new float[vocabulary.size()];
+                constraint.mask(logits);
+                assertThat(logits[token]).as("%s, token %d", schema, token).isZero();
+                constraint.accept(token);
+            }
+            assertThat(constraint.complete()).isTrue();
+        }
+        JsonConstraint constraint = JsonGrammar.anyObject().constrain(vocabulary.trie);
+        constraint.accept(openKey);
+        assertThat(constraint.accepts('"')).isFalse(); // half a character cannot end the key
+        assertThat(constraint.accepts('A')).isFalse(); // nor can an ASCII byte follow a lead byte
+        assertThat(constraint.accepts(0x80)).isTrue();
+    }
+
+    @Test
     void completesExactlyWhenTheTopLevelObjectCloses() {
         JsonConstraint constraint = JsonGrammar.anyObject().constrain(BYTES.trie);
         for (byte b : "{\"a\":{\"b\":[1]}".getBytes(StandardCharsets.UTF_8)) {
