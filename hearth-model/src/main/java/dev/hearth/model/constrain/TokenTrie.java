@@ -80,7 +80,7 @@ final class TokenTrie {
      */
     TokenTrie(byte[][] tokenBytes, int[] endTokens) {
         this.vocabularySize = tokenBytes.length;
-        this.endTokens = endTokens.clone();
+        this.endTokens = Arrays.stream(endTokens).filter(id -> id >= 0 && id < tokenBytes.length).toArray();
         this.bytes = new byte[tokenBytes.length][];
         int total = 0;
         int longest = 0;

@@ -3,7 +3,6 @@ package dev.hearth.model.constrain;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -98,8 +97,7 @@ final class SchemaValidator {
             }
         }
         JsonNode properties = schema.path("properties");
-        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
             String where = at + "." + field.getKey();
             if (properties.has(field.getKey())) {
                 validate(properties.get(field.getKey()), field.getValue(), where, problems);
