@@ -98,6 +98,17 @@ public final class ChatPrompt {
     }
 
     /**
+     * The template's text for a conversation, markup and message texts as one string, before
+     * tokenizing. For callers that learn a template's conventions by rendering a sample (how it
+     * writes a tool call, say); a prompt is always made with {@link #tokens}.
+     *
+     * @throws TemplateException if the template rejects the conversation
+     */
+    public String render(ChatRequest request) {
+        return template.render(request);
+    }
+
+    /**
      * The prompt tokens for a conversation.
      *
      * @throws TemplateException if the template rejects the conversation

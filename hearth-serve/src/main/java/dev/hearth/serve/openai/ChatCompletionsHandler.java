@@ -1,6 +1,7 @@
 package dev.hearth.serve.openai;
 
 import dev.hearth.model.generate.StopReason;
+import dev.hearth.model.tokenizer.SpecialTokenMode;
 import dev.hearth.serve.engine.CompletionRequest;
 import dev.hearth.serve.engine.CompletionResult;
 import dev.hearth.serve.engine.InferenceEngine;
@@ -19,6 +20,7 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * {@code POST /v1/chat/completions}: the messages through the model's chat template (message
@@ -39,14 +41,14 @@ final class ChatCompletionsHandler implements Handler {
         ChatCompletionRequest request = ChatFields.parse(Fields.readBody(ctx, context.limits().maxBodyBytes()), context.limits());
         try (ModelLease lease = Submission.lease(context.registry(), request.model())) {
             InferenceEngine engine = lease.engine();
-            int[] prompt = prompt(lease, request);
+            ChatOutputPlan plan = outputs.plan(request, engine);
+            int[] prompt = prompt(engine, plan);
             GenerationOptions options = request.options();
             List<CompletionRequest> completions = new ArrayList<>(options.n());
             List<ChatOutputParser> parsers = new ArrayList<>(options.n());
-            for (int i = 0; i < options.n(); i++) {
-                completions.add(new CompletionRequest(prompt, options.params(i), outputs.constraint(request, engine),
-                        options.topLogprobs()));
-                parsers.add(outputs.parser(request, engine));
+            for (int i = 0; i < options.n(); i++) { // a constraint and a parser per choice: both have state
+                completions.add(new CompletionRequest(prompt, options.params(i), plan.constraint(), options.topLogprobs()));
+                parsers.add(plan.parser());
             }
             Reply reply = new Reply(Submission.id("chatcmpl-"), Submission.now(), lease.name(), options, parsers);
             try (CompletionEvents events = Submission.submit(context, lease, completions, "messages")) {
@@ -59,12 +61,19 @@ final class ChatCompletionsHandler implements Handler {
         }
     }
 
-    private static int[] prompt(ModelLease lease, ChatCompletionRequest request) {
+    /** The conversation's tokens, then the plan's prefill (markup of ours, so its special tokens count). */
+    private static int[] prompt(InferenceEngine engine, ChatOutputPlan plan) {
+        int[] conversation;
         try {
-            return lease.engine().chatPrompt().tokens(request.chatRequest());
+            conversation = engine.chatPrompt().tokens(plan.chatRequest());
         } catch (IllegalArgumentException e) { // a control token's text the template keeps from being told apart
             throw ApiException.invalid("messages", e.getMessage());
         }
+        if (plan.prefill().isEmpty()) {
+            return conversation;
+        }
+        return IntStream.concat(IntStream.of(conversation),
+                IntStream.of(engine.tokenizer().encode(plan.prefill(), SpecialTokenMode.ALL))).toArray();
     }
 
     /** One request's answer, whole or streamed. */

@@ -45,7 +45,7 @@ final class ChatFields {
         if (body.object("chat_template_kwargs").isPresent()) {
             variables.putAll(Json.toMap(body.raw("chat_template_kwargs")));
         }
-        return new ChatCompletionRequest(model, messages, options, responseFormat(body), tools, toolChoice, variables);
+        return new ChatCompletionRequest(model, messages, options, ResponseFormat.parse(body), tools, toolChoice, variables);
     }
 
     private static ChatMessage message(Fields m) {
@@ -168,30 +168,5 @@ final class ChatFields {
             throw ApiException.invalid("tool_choice", "tool_choice needs tools");
         }
         return parsed;
-    }
-
-    private static ResponseFormat responseFormat(Fields body) {
-        var format = body.object("response_format");
-        if (format.isEmpty()) {
-            return ResponseFormat.TEXT;
-        }
-        Fields f = format.get();
-        String type = f.requiredString("type");
-        return switch (type) {
-            case "text" -> ResponseFormat.TEXT;
-            case "json_object" -> new ResponseFormat(ResponseFormat.Type.JSON_OBJECT, null, null, false);
-            case "json_schema" -> {
-                Fields schema = f.object("json_schema").orElseThrow(() -> f.missing("json_schema"));
-                String name = schema.requiredString("name");
-                if (!FUNCTION_NAME.matcher(name).matches()) {
-                    throw ApiException.invalid(schema.path("name"), schema.path("name")
-                            + " must be 1 to 64 letters, digits, underscores or hyphens, got '" + name + "'");
-                }
-                JsonNode definition = schema.object("schema").isPresent() ? schema.raw("schema") : null;
-                yield new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, name, definition, schema.bool("strict").orElse(false));
-            }
-            default -> throw ApiException.invalid(f.path("type"), f.path("type")
-                    + " must be 'text', 'json_object' or 'json_schema', got '" + type + "'");
-        };
     }
 }

@@ -17,4 +17,19 @@ public interface ChatOutputParser {
 
     /** The choice has ended: returns whatever was held back. */
     List<ChatCompletionChunk.Delta> finish();
+
+    /** All text is content, passed on as it comes. */
+    static ChatOutputParser contentOnly() {
+        return new ChatOutputParser() {
+            @Override
+            public List<ChatCompletionChunk.Delta> accept(String text) {
+                return text.isEmpty() ? List.of() : List.of(ChatCompletionChunk.Delta.content(text));
+            }
+
+            @Override
+            public List<ChatCompletionChunk.Delta> finish() {
+                return List.of();
+            }
+        };
+    }
 }

@@ -1,55 +1,39 @@
 package dev.hearth.serve.openai;
 
-import dev.hearth.model.sampling.TokenConstraint;
 import dev.hearth.serve.engine.InferenceEngine;
 
-import java.util.List;
-
 /**
- * EXTENSION POINT for {@code response_format} and {@code tools}: what a chat request's output
- * must follow, and how its text becomes content and tool calls.
+ * EXTENSION POINT for {@code response_format} and {@code tools}: what a chat request's prompt
+ * holds, what its output must follow, and how its text becomes content and tool calls.
  *
- * <p>{@link #plainText()} is what the server does today: no constraint, and all text is content;
- * {@code response_format} and {@code tools}/{@code tool_choice} are validated in shape
- * ({@link ResponseFormat}, {@link Tool}, {@link ToolChoice}) and the tools are rendered into the
- * prompt by the chat template, but the output is not yet held to them. An implementation that
- * returns a JSON-schema {@link TokenConstraint} and a parser for the model's tool-call format
- * (its chat template's convention) plugs in through {@link OpenAiApi#create(ChatOutputs)}; a
- * choice whose parser produced tool calls finishes with {@code tool_calls}.
+ * <p>{@link #standard()} is what the server runs: {@code response_format} enforced by
+ * constrained decoding, tool calls read in the model's own format (its chat template's
+ * convention), {@code tool_choice} {@code required} or a named function enforced by constraining
+ * the output to a call. {@link #plainText()} turns all of that off (free text, all of it content),
+ * for tests and for servers that want the raw text.
  */
 public interface ChatOutputs {
 
     /**
-     * What one choice's tokens must follow; null for free text. Called once per choice: a
-     * constraint has state.
+     * How one request's choices are generated and read. Called once per request, on the
+     * request's thread.
+     *
+     * @throws dev.hearth.serve.http.ApiException 400 naming the field when the request asks for what
+     *     cannot be enforced (a schema outside the supported subset, say)
      */
-    TokenConstraint constraint(ChatCompletionRequest request, InferenceEngine engine);
+    ChatOutputPlan plan(ChatCompletionRequest request, InferenceEngine engine);
 
-    /** A parser for one choice's text. */
-    ChatOutputParser parser(ChatCompletionRequest request, InferenceEngine engine);
+    /**
+     * {@code response_format} enforced, tool calls parsed in the model's format, {@code required}
+     * and named-function {@code tool_choice} enforced.
+     */
+    static ChatOutputs standard() {
+        return new StructuredOutputs();
+    }
 
-    /** Free text, all of it content. */
+    /** Free text, all of it content: the conversation as the template renders it, nothing enforced. */
     static ChatOutputs plainText() {
-        return new ChatOutputs() {
-            @Override
-            public TokenConstraint constraint(ChatCompletionRequest request, InferenceEngine engine) {
-                return null;
-            }
-
-            @Override
-            public ChatOutputParser parser(ChatCompletionRequest request, InferenceEngine engine) {
-                return new ChatOutputParser() {
-                    @Override
-                    public List<ChatCompletionChunk.Delta> accept(String text) {
-                        return text.isEmpty() ? List.of() : List.of(ChatCompletionChunk.Delta.content(text));
-                    }
-
-                    @Override
-                    public List<ChatCompletionChunk.Delta> finish() {
-                        return List.of();
-                    }
-                };
-            }
-        };
+        return (request, engine) -> new ChatOutputPlan(request.chatRequest(), "", () -> null,
+                ChatOutputParser::contentOnly);
     }
 }

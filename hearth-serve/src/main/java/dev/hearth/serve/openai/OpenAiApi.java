@@ -20,9 +20,12 @@ public final class OpenAiApi implements Api {
         this.outputs = Objects.requireNonNull(outputs, "outputs");
     }
 
-    /** Chat output as free text ({@link ChatOutputs#plainText()}). */
+    /**
+     * {@code response_format} and forced tool calls enforced by constrained decoding, tool calls
+     * read in each model's own format ({@link ChatOutputs#standard()}).
+     */
     public static OpenAiApi create() {
-        return new OpenAiApi(ChatOutputs.plainText());
+        return new OpenAiApi(ChatOutputs.standard());
     }
 
     /** Chat output shaped by {@code outputs}: constrained decoding and tool-call parsing. */

@@ -1,5 +1,6 @@
 package dev.hearth.serve.openai;
 
+import dev.hearth.model.constrain.JsonGrammar;
 import dev.hearth.model.generate.StopReason;
 import dev.hearth.model.tokenizer.SpecialTokenMode;
 import dev.hearth.model.tokenizer.SpecialTokens;
@@ -33,7 +34,8 @@ import java.util.stream.IntStream;
  * choices, numbered prompt by prompt. As in OpenAI's API, {@code max_tokens} defaults to 16 and
  * {@code logprobs} is a number (0–5). A string prompt is the client's own text, markup included:
  * control tokens in it are matched, as llama.cpp's server does, and BOS is added when the model
- * asks for it.
+ * asks for it. {@code response_format} (an extension, as in vLLM and llama.cpp) is taken as in chat
+ * completions: each choice is constrained to JSON.
  */
 final class TextCompletionsHandler implements Handler {
     /** OpenAI's default {@code max_tokens} for text completions. */
@@ -57,6 +59,7 @@ final class TextCompletionsHandler implements Handler {
         }
         GenerationOptions options = GenerationFields.parse(body, context.limits(), DEFAULT_MAX_TOKENS,
                 GenerationFields.textLogprobs(body));
+        JsonGrammar grammar = ResponseFormat.parse(body).grammar();
         try (ModelLease lease = Submission.lease(context.registry(), modelName)) {
             Tokenizer tokenizer = lease.engine().tokenizer();
             List<int[]> prompts = TokenInputs.read(body, "prompt", lease.engine().info().vocabularySize(),
@@ -68,7 +71,8 @@ final class TextCompletionsHandler implements Handler {
             List<CompletionRequest> completions = new ArrayList<>();
             for (int[] prompt : prompts) {
                 for (int i = 0; i < options.n(); i++) {
-                    completions.add(new CompletionRequest(prompt, options.params(i), null, options.topLogprobs()));
+                    completions.add(new CompletionRequest(prompt, options.params(i),
+                            grammar == null ? null : grammar.constrain(tokenizer), options.topLogprobs()));
                 }
             }
             Reply reply = new Reply(Submission.id("cmpl-"), Submission.now(), lease.name(), options);
