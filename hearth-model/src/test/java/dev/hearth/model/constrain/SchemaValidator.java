@@ -10,16 +10,17 @@ import java.util.Map;
  * A JSON Schema validator for the subset the constraint supports, with JSON Schema's own meaning
  * (an absent {@code additionalProperties} allows any), written independently of the compiler so
  * that the tests check generated output against the schema, not against the compiler's reading.
+ * Public for the server's tests, which check what clients get against the schemas they sent.
  */
-final class SchemaValidator {
+public final class SchemaValidator {
     private final JsonNode document;
 
-    SchemaValidator(JsonNode document) {
+    public SchemaValidator(JsonNode document) {
         this.document = document;
     }
 
     /** The problems with {@code value}; empty when it is valid. */
-    List<String> validate(JsonNode value) {
+    public List<String> validate(JsonNode value) {
         List<String> problems = new ArrayList<>();
         validate(document, value, "$", problems);
         return problems;
