@@ -4,8 +4,8 @@ package dev.hearth.serve.openai;
  * A chat request's {@code tool_choice}: {@code none}, {@code auto}, {@code required}, or one named
  * function ({@code {"type": "function", "function": {"name": …}}}).
  *
- * <p>EXTENSION POINT: enforcing {@code required} and a named function (constrained decoding into
- * the model's tool-call format) belongs to a {@link ChatOutputs} implementation.
+ * <p>{@code required} and a named function are enforced by {@link ChatOutputs#standard()}: the
+ * answer is constrained to one call ({@link ToolCallSchema}).
  *
  * @param function for {@link Mode#FUNCTION}, the function's name; otherwise null
  */
