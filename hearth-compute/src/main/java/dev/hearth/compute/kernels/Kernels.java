@@ -54,13 +54,18 @@ public interface Kernels {
      * out[t][h] = Σ_i softmax(scores)[i] · V_g[i]
      * </pre>
      * with {@code q} as {@code [tokens][heads·headDim]} from {@code qOffset} and {@code out} as
-     * {@code [tokens][heads·valueDim]} from {@code outOffset}. {@code keys} and {@code values} hold
-     * one matrix per KV head, {@code [positions][headDim]} and {@code [positions][valueDim]}, row =
-     * position, in any float type; rows {@code 0 .. start+tokens−1} must be filled. Implementations
-     * may run heads in parallel; results must not depend on how many threads they use.
+     * {@code [tokens][heads·valueDim]} from {@code outOffset}.
+     *
+     * <p>The cache is paged: {@code keys} and {@code values} hold blocks of positions, all with the
+     * same number of rows {@code B}, KV head by KV head: entry {@code b·kvHeads + g} is KV head
+     * {@code g}'s block {@code b}, {@code [B][headDim]} and {@code [B][valueDim]}, its row {@code r}
+     * holding position {@code b·B + r}, in any float type. A contiguous cache is the case of one
+     * block. Positions {@code 0 .. start+tokens−1} must be filled. Implementations may run heads in
+     * parallel; results must not depend on how many threads they use, nor on how the positions are
+     * split into blocks.
      */
-    void attention(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values, int start,
-            float scale, float[] out, int outOffset);
+    void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys, List<Tensor> values,
+            int start, float scale, float[] out, int outOffset);
 
     /** {@code out = x / sqrt(mean(x²) + eps) · weight} over {@code n} elements. */
     void rmsNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float eps, int n);

@@ -43,29 +43,29 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void attention(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values,
-            int start, float scale, float[] out, int outOffset) {
+    public void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, int start, float scale, float[] out, int outOffset) {
         int headDim = keys.getFirst().cols();
         int valueDim = values.getFirst().cols();
-        int group = heads / keys.size();
+        int blockRows = keys.getFirst().rows();
+        int group = heads / kvHeads;
         float[] key = new float[headDim];
         float[] value = new float[valueDim];
         float[] scores = new float[start + tokens];
         for (int t = 0; t < tokens; t++) {
             int visible = start + t + 1; // positions 0 .. start+t
             for (int h = 0; h < heads; h++) {
-                Tensor k = keys.get(h / group);
-                Tensor v = values.get(h / group);
+                int g = h / group;
                 int qAt = qOffset + (t * heads + h) * headDim;
                 for (int i = 0; i < visible; i++) {
-                    k.dequantizeRow(i, key, 0);
+                    keys.get(i / blockRows * kvHeads + g).dequantizeRow(i % blockRows, key, 0);
                     scores[i] = dot(key, 0, q, qAt, headDim) * scale;
                 }
                 softmax(scores, 0, visible);
                 int outAt = outOffset + (t * heads + h) * valueDim;
                 java.util.Arrays.fill(out, outAt, outAt + valueDim, 0f);
                 for (int i = 0; i < visible; i++) {
-                    v.dequantizeRow(i, value, 0);
+                    values.get(i / blockRows * kvHeads + g).dequantizeRow(i % blockRows, value, 0);
                     for (int j = 0; j < valueDim; j++) {
                         out[outAt + j] += scores[i] * value[j];
                     }

@@ -198,23 +198,26 @@ final class VectorKernels implements Kernels {
      * {@code tokens} alone, so results are the same for any thread count.
      */
     @Override
-    public void attention(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values,
-            int start, float scale, float[] out, int outOffset) {
-        int kvHeads = keys.size();
-        if (kvHeads == 0 || values.size() != kvHeads || heads % kvHeads != 0) {
-            throw new IllegalArgumentException(heads + " query heads cannot share " + keys.size() + " key and "
-                    + values.size() + " value heads");
+    public void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, int start, float scale, float[] out, int outOffset) {
+        if (kvHeads <= 0 || heads % kvHeads != 0 || keys.isEmpty() || keys.size() % kvHeads != 0
+                || values.size() != keys.size()) {
+            throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " KV heads over "
+                    + keys.size() + " key and " + values.size() + " value blocks");
         }
         int headDim = keys.getFirst().cols();
         int valueDim = values.getFirst().cols();
+        int blockRows = keys.getFirst().rows();
         int positions = start + tokens;
         Objects.checkFromIndexSize(qOffset, tokens * heads * headDim, q.length);
         Objects.checkFromIndexSize(outOffset, tokens * heads * valueDim, out.length);
-        for (int g = 0; g < kvHeads; g++) {
-            Objects.checkFromIndexSize(0, positions, keys.get(g).rows());
-            Objects.checkFromIndexSize(0, positions, values.get(g).rows());
-            if (keys.get(g).cols() != headDim || values.get(g).cols() != valueDim) {
-                throw new IllegalArgumentException("KV heads of different widths: " + keys.get(g) + ", " + values.get(g));
+        Objects.checkFromIndexSize(0, positions, (long) keys.size() / kvHeads * blockRows);
+        for (int i = 0; i < ceilDiv(positions, blockRows) * kvHeads; i++) {
+            Tensor k = keys.get(i);
+            Tensor v = values.get(i);
+            if (k.cols() != headDim || v.cols() != valueDim || k.rows() != blockRows || v.rows() != blockRows) {
+                throw new IllegalArgumentException("KV blocks of different shapes: " + keys.getFirst() + ", " + k
+                        + ", " + values.getFirst() + ", " + v);
             }
         }
         AttentionTask task = idleAttention.getAndSet(null);
@@ -222,7 +225,7 @@ final class VectorKernels implements Kernels {
             task = new AttentionTask(); // a second caller at once
         }
         try {
-            task.set(q, qOffset, tokens, heads, keys, values, start, scale, out, outOffset);
+            task.set(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
             int tasks = heads * ceilDiv(tokens, TOKEN_BLOCK);
             long work = (long) positions * (headDim + valueDim) * Math.min(tokens, TOKEN_BLOCK);
             pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / Math.max(1, work))), task);
@@ -238,6 +241,7 @@ final class VectorKernels implements Kernels {
         private int qOffset;
         private int tokens;
         private int heads;
+        private int kvHeads;
         private List<Tensor> keys;
         private List<Tensor> values;
         private int start;
@@ -245,12 +249,13 @@ final class VectorKernels implements Kernels {
         private float[] out;
         private int outOffset;
 
-        void set(float[] q, int qOffset, int tokens, int heads, List<Tensor> keys, List<Tensor> values, int start,
-                float scale, float[] out, int outOffset) {
+        void set(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys, List<Tensor> values,
+                int start, float scale, float[] out, int outOffset) {
             this.q = q;
             this.qOffset = qOffset;
             this.tokens = tokens;
             this.heads = heads;
+            this.kvHeads = kvHeads;
             this.keys = keys;
             this.values = values;
             this.start = start;
@@ -260,7 +265,7 @@ final class VectorKernels implements Kernels {
         }
 
         void clear() {
-            set(null, 0, 0, 0, null, null, 0, 0f, null, 0);
+            set(null, 0, 0, 0, 0, null, null, 0, 0f, null, 0);
         }
 
         @Override
@@ -269,38 +274,49 @@ final class VectorKernels implements Kernels {
             for (int i = from; i < to; i++) {
                 int block = blocks - 1 - i / heads; // the longest rows first
                 int head = i % heads;
-                int group = heads / keys.size();
                 int t0 = block * TOKEN_BLOCK;
-                head(head, keys.get(head / group), values.get(head / group), t0, Math.min(TOKEN_BLOCK, tokens - t0));
+                head(head, head / (heads / kvHeads), t0, Math.min(TOKEN_BLOCK, tokens - t0));
             }
         }
 
-        /** Head {@code h} of tokens {@code [t0, t0+n)}. */
-        private void head(int h, Tensor k, Tensor v, int t0, int n) {
-            int headDim = k.cols();
-            int valueDim = v.cols();
+        /** Head {@code h}, reading KV head {@code g}, for tokens {@code [t0, t0+n)}. */
+        private void head(int h, int g, int t0, int n) {
+            Tensor firstKeys = keys.getFirst();
+            int headDim = firstKeys.cols();
+            int valueDim = values.getFirst().cols();
+            int blockRows = firstKeys.rows();
             int seen = start + t0 + n; // positions the block's last token sees
             // qh[n][headDim] = head h of each token's query
             float[] qh = buffer(QUERY_BUFFER, n * headDim);
             for (int t = 0; t < n; t++) {
                 System.arraycopy(q, qOffset + ((t0 + t) * heads + h) * headDim, qh, t * headDim, headDim);
             }
-            // scores[n][seen] = K·q; the whole cache's worth, so the buffer never grows as positions fill
-            float[] scores = buffer(SCORE_BUFFER, Math.min(tokens, TOKEN_BLOCK) * k.rows());
-            MethodHandle matMulRows = MAT_MUL_KERNELS.get(k.type());
+            // scores[n][seen] = K·q, block by block of the cache; sized for every block the list
+            // holds, so the buffer does not grow as positions fill
+            float[] scores = buffer(SCORE_BUFFER, Math.min(tokens, TOKEN_BLOCK) * keys.size() / kvHeads * blockRows);
+            MethodHandle matMulRows = MAT_MUL_KERNELS.get(firstKeys.type());
+            MethodHandle matVecRows = MAT_VEC_KERNELS.get(firstKeys.type());
             int quads = matMulRows == null ? 0 : n & ~3;
-            if (quads > 0) {
-                rows(matMulRows, k, 0, seen, qh, 0, quads, scores, 0, seen);
-            }
-            MethodHandle matVecRows = MAT_VEC_KERNELS.get(k.type());
-            for (int t = quads; t < n; t++) {
-                rows(matVecRows, k, 0, seen, qh, t * headDim, 1, scores, t * seen, seen);
+            for (int b = 0, first = 0; first < seen; b++, first += blockRows) {
+                Tensor k = keys.get(b * kvHeads + g);
+                int rows = Math.min(blockRows, seen - first);
+                if (quads > 0) {
+                    rows(matMulRows, k, 0, rows, qh, 0, quads, scores, first, seen);
+                }
+                for (int t = quads; t < n; t++) {
+                    rows(matVecRows, k, 0, rows, qh, t * headDim, 1, scores, t * seen + first, seen);
+                }
             }
             for (int t = 0; t < n; t++) {
                 int visible = start + t0 + t + 1;
                 scale(scores, t * seen, scale, visible);
                 softmax(scores, t * seen, visible);
-                vecMat(scores, t * seen, v, visible, out, outOffset + ((t0 + t) * heads + h) * valueDim);
+                int at = outOffset + ((t0 + t) * heads + h) * valueDim;
+                Arrays.fill(out, at, at + valueDim, 0f);
+                for (int b = 0, first = 0; first < visible; b++, first += blockRows) {
+                    addWeightedRows(scores, t * seen + first, values.get(b * kvHeads + g),
+                            Math.min(blockRows, visible - first), out, at);
+                }
             }
         }
     }
@@ -340,10 +356,15 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void vecMat(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset) {
-        int cols = w.cols();
         Objects.checkFromIndexSize(pOffset, rowsUsed, p.length);
         Objects.checkFromIndexSize(0, rowsUsed, w.rows());
-        Arrays.fill(y, yOffset, yOffset + cols, 0f);
+        Arrays.fill(y, yOffset, yOffset + w.cols(), 0f);
+        addWeightedRows(p, pOffset, w, rowsUsed, y, yOffset);
+    }
+
+    /** {@code y[j] += Σ_i p[i] · W[i][j]} over the first {@code rowsUsed} rows of {@code w}. */
+    private static void addWeightedRows(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset) {
+        int cols = w.cols();
         FloatRows kernel = FLOAT_ROWS.get(w.type());
         if (kernel != null) {
             for (int i = 0; i < rowsUsed; i++) {

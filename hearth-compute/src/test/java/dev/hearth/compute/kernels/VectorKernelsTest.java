@@ -165,9 +165,9 @@ class VectorKernelsTest {
                 float[] expected = new float[3 + tokens * heads * valueDim];
                 float[] single = new float[expected.length];
                 float[] multi = new float[expected.length];
-                REFERENCE.attention(q, 2, tokens, heads, keys, values, start, scale, expected, 3);
-                one.attention(q, 2, tokens, heads, keys, values, start, scale, single, 3);
-                three.attention(q, 2, tokens, heads, keys, values, start, scale, multi, 3);
+                REFERENCE.attention(q, 2, tokens, heads, kvHeads, keys, values, start, scale, expected, 3);
+                one.attention(q, 2, tokens, heads, kvHeads, keys, values, start, scale, single, 3);
+                three.attention(q, 2, tokens, heads, kvHeads, keys, values, start, scale, multi, 3);
                 String what = type + " " + java.util.Arrays.toString(c);
                 assertThat(multi).as("%s, threads 1 and 3", what).isEqualTo(single);
                 double largest = 0;
@@ -180,6 +180,54 @@ class VectorKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A paged cache (positions in blocks of 7 rows, KV head by KV head) gives the same bits as the
+     * same keys and values in one contiguous block, with the vector and the scalar kernels.
+     */
+    @Test
+    void attentionOverBlocksEqualsAttentionOverOneContiguousCache() {
+        Random random = new Random(7);
+        int heads = 6, kvHeads = 2, headDim = 40, valueDim = 24, blockRows = 7;
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16}) {
+            for (int[] c : new int[][] {{0, 1}, {0, 9}, {13, 1}, {20, 30}, {6, 1}}) {
+                int start = c[0], tokens = c[1];
+                int blocks = (start + tokens + blockRows - 1) / blockRows + 1;
+                List<Tensor> contiguousKeys = new java.util.ArrayList<>();
+                List<Tensor> contiguousValues = new java.util.ArrayList<>();
+                List<Tensor> pagedKeys = new java.util.ArrayList<>();
+                List<Tensor> pagedValues = new java.util.ArrayList<>();
+                for (int g = 0; g < kvHeads; g++) {
+                    contiguousKeys.add(RandomTensors.matrix(type, blocks * blockRows, headDim, random));
+                    contiguousValues.add(RandomTensors.matrix(type, blocks * blockRows, valueDim, random));
+                }
+                for (int b = 0; b < blocks; b++) {
+                    for (int g = 0; g < kvHeads; g++) {
+                        pagedKeys.add(rowsOf(contiguousKeys.get(g), b * blockRows, blockRows));
+                        pagedValues.add(rowsOf(contiguousValues.get(g), b * blockRows, blockRows));
+                    }
+                }
+                float[] q = RandomTensors.gaussian(random, tokens * heads * headDim);
+                float scale = (float) (1 / Math.sqrt(headDim));
+                for (Kernels kernels : new Kernels[] {REFERENCE, three}) {
+                    float[] contiguous = new float[tokens * heads * valueDim];
+                    float[] paged = new float[contiguous.length];
+                    kernels.attention(q, 0, tokens, heads, kvHeads, contiguousKeys, contiguousValues, start, scale,
+                            contiguous, 0);
+                    kernels.attention(q, 0, tokens, heads, kvHeads, pagedKeys, pagedValues, start, scale, paged, 0);
+                    assertThat(paged).as("%s %s start %d tokens %d", kernels.getClass().getSimpleName(), type, start,
+                            tokens).isEqualTo(contiguous);
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [first, first+count)} of {@code matrix}, sharing its memory. */
+    private static Tensor rowsOf(Tensor matrix, int first, int count) {
+        return new Tensor(matrix.name() + "[" + first + "]", matrix.type(),
+                dev.hearth.compute.tensor.Shape.of(matrix.cols(), count),
+                matrix.data().asSlice(first * matrix.rowBytes(), count * matrix.rowBytes()));
     }
 
     @Test

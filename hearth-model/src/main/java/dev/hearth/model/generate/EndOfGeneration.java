@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * only EOS while the chat template ends each turn with another token (Qwen's {@code <|im_end|>}
  * after {@code <|endoftext|>}, Llama 3's {@code <|eot_id|>} after {@code <|end_of_text|>}).
  */
-final class EndOfGeneration {
+public final class EndOfGeneration {
     // llama.cpp src/llama-vocab.cpp, the special_eog_ids loop
     private static final List<String> TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>",
             "<|call|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "_<EOT>", "<|end_of_text|>",
@@ -30,7 +30,8 @@ final class EndOfGeneration {
         this.ids = ids;
     }
 
-    static EndOfGeneration of(Model model) {
+    /** The end-of-generation tokens of {@code model}'s vocabulary. */
+    public static EndOfGeneration of(Model model) {
         Vocabulary vocabulary = model.tokenizer().vocabulary();
         SpecialTokens special = model.tokenizer().specialTokens();
         GgufMetadata metadata = model.metadata();
@@ -52,12 +53,13 @@ final class EndOfGeneration {
         }
     }
 
-    boolean contains(int token) {
+    /** Whether {@code token} ends a generation. */
+    public boolean contains(int token) {
         return java.util.Arrays.binarySearch(ids, token) >= 0;
     }
 
     /** The ids, ascending. */
-    int[] ids() {
+    public int[] ids() {
         return ids.clone();
     }
 }

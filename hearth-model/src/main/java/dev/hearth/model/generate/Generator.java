@@ -7,7 +7,6 @@ import dev.hearth.model.sampling.SamplerChain;
 import dev.hearth.model.sampling.Samplers;
 import dev.hearth.model.sampling.SamplingParams;
 import dev.hearth.model.sampling.StopStringMatcher;
-import dev.hearth.model.tokenizer.SpecialTokens;
 import dev.hearth.model.tokenizer.StreamingDecoder;
 
 import java.util.Arrays;
@@ -33,8 +32,6 @@ import java.util.function.ToIntFunction;
 public final class Generator {
     // a long prompt runs in chunks of this many tokens, checking for cancellation in between
     private static final int PROMPT_CHUNK = 256;
-    // the decoder is primed with this many prompt tokens: enough to finish a split UTF-8 character
-    private static final int PRIMING_TOKENS = 8;
 
     private final Model model;
     private final EndOfGeneration endTokens;
@@ -87,7 +84,7 @@ public final class Generator {
         }
         cache.requireRoom(prompt.length);
         ToIntFunction<float[]> choose = chooser(params.sampling(), prompt);
-        StreamingDecoder decoder = primedDecoder(prompt);
+        StreamingDecoder decoder = PromptDecoder.primed(model.tokenizer(), prompt);
         StopStringMatcher stops = StopStringMatcher.of(params.stopStrings());
         StringBuilder text = new StringBuilder();
         int maxTokens = params.maxTokens();
@@ -165,22 +162,6 @@ public final class Generator {
             candidates.fill(vocabularyLogits);
             return chain.sample(candidates);
         };
-    }
-
-    /**
-     * A decoder that has seen the end of the prompt, so a character split across the prompt's end
-     * completes and a SentencePiece word after text keeps its leading space. A leading BOS is
-     * skipped, as llama.cpp's detokenizer removes it, so the first word after it loses the
-     * dummy-prefix space (as llama2.c prints).
-     */
-    private StreamingDecoder primedDecoder(int[] prompt) {
-        StreamingDecoder decoder = model.tokenizer().streamingDecoder(false);
-        SpecialTokens special = model.tokenizer().specialTokens();
-        boolean leadingBos = special.bos().isPresent() && prompt[0] == special.bos().getAsInt();
-        for (int i = Math.max(leadingBos ? 1 : 0, prompt.length - PRIMING_TOKENS); i < prompt.length; i++) {
-            decoder.accept(prompt[i]);
-        }
-        return decoder;
     }
 
     private static void emit(String piece, StringBuilder text, Consumer<String> onText) {

@@ -2,99 +2,84 @@ package dev.hearth.model.runtime;
 
 import dev.hearth.compute.quant.Quantizer;
 import dev.hearth.compute.quant.WeightFormats;
-import dev.hearth.compute.tensor.Shape;
 import dev.hearth.compute.tensor.Tensor;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * The keys and values of one sequence's past positions, for every layer and key/value head.
+ * The keys and values of one sequence's past positions, for every layer and key/value head, in
+ * blocks of a {@link KvBlockPool}.
  *
- * <p>Layout: for each layer {@code l} and KV head {@code g}, keys are one {@code [capacity][keyDim]}
- * matrix and values one {@code [capacity][valueDim]} matrix, row {@code p} holding position
- * {@code p}. So attention over the first {@code n} positions is two kernel calls on row ranges of
- * {@link #keys} and {@link #values}, whatever the {@link KvPrecision}: the tensor's type tells the
- * kernels how to read it. All matrices live in one off-heap allocation, freed by {@link #close()}.
+ * <p>Position {@code p} lives in the sequence's block {@code p / B} (for the pool's block size
+ * {@code B}), row {@code p mod B}. {@link #keys(int)} and {@link #values(int)} list a layer's blocks
+ * KV head by KV head, the paged layout {@link dev.hearth.compute.kernels.Kernels#attention}
+ * reads. A cache made by {@link #allocate} has a pool of its own with a single block, so its
+ * positions are one contiguous matrix per head.
  *
  * <p>A cache is filled by a {@link Model}: {@link #size()} positions are valid; a forward pass
- * stores the next positions' keys and values and then {@link #advance advances}. Not thread-safe:
- * one sequence, one thread at a time.
+ * stores the next positions' keys and values and then {@link #advance advances} over their tokens.
+ * Not thread-safe: one sequence, one thread at a time.
  */
 public final class KvCache implements AutoCloseable {
-    private final Arena arena;
-    private final int layers;
-    private final int kvHeads;
-    private final int keyDim;
-    private final int valueDim;
+    private final KvBlockPool pool;
+    private final boolean ownsPool;
     private final int capacity;
-    private final KvPrecision precision;
     private final Quantizer writer;
-    private final Tensor[] keys;   // [layers·kvHeads] of [capacity][keyDim]
-    private final Tensor[] values; // [layers·kvHeads] of [capacity][valueDim]
-    private final List<List<Tensor>> layerKeys;   // [layers] of the above, a list per layer
-    private final List<List<Tensor>> layerValues; // [layers]
+    private final int[] table;     // the pool's block behind each of this sequence's blocks
+    private final int[] tokens;    // the token at each filled position, for prefix registration
+    private final List<List<Tensor>> layerKeys = new ArrayList<>();   // [layers] of [blocks·kvHeads]
+    private final List<List<Tensor>> layerValues = new ArrayList<>(); // [layers] of [blocks·kvHeads]
+    private final List<List<Tensor>> keyViews = new ArrayList<>();    // read-only views of the above
+    private final List<List<Tensor>> valueViews = new ArrayList<>();
+    private int blocksHeld;
+    private int reservedLeft; // blocks this sequence may still take from the pool
+    private int registered;   // leading blocks already registered for prefix reuse
+    private KvBlockPool.BlockKey lastKey; // the key of block registered-1
     private int size;
+    private boolean closed;
 
-    private KvCache(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
-        this.layers = layers;
-        this.kvHeads = kvHeads;
-        this.keyDim = keyDim;
-        this.valueDim = valueDim;
-        this.capacity = capacity;
-        this.precision = precision;
-        this.writer = WeightFormats.quantizer(precision.type());
-        this.arena = Arena.ofShared();
-        MemorySegment all = arena.allocate(bytes(layers, kvHeads, keyDim, valueDim, capacity, precision), 64);
-        long keyBytes = precision.type().byteSize((long) capacity * keyDim);
-        long valueBytes = precision.type().byteSize((long) capacity * valueDim);
-        this.keys = new Tensor[layers * kvHeads];
-        this.values = new Tensor[layers * kvHeads];
-        long at = 0;
-        for (int l = 0; l < layers; l++) {
-            for (int g = 0; g < kvHeads; g++) {
-                keys[l * kvHeads + g] = new Tensor("cache.k." + l + "." + g, precision.type(),
-                        Shape.of(keyDim, capacity), all.asSlice(at, keyBytes));
-                at += keyBytes;
-                values[l * kvHeads + g] = new Tensor("cache.v." + l + "." + g, precision.type(),
-                        Shape.of(valueDim, capacity), all.asSlice(at, valueBytes));
-                at += valueBytes;
-            }
-        }
-        this.layerKeys = perLayer(keys, layers, kvHeads);
-        this.layerValues = perLayer(values, layers, kvHeads);
+    KvCache(KvBlockPool pool, int capacity, int reservedBlocks) {
+        this(pool, false, capacity, reservedBlocks);
     }
 
-    private static List<List<Tensor>> perLayer(Tensor[] matrices, int layers, int kvHeads) {
-        @SuppressWarnings("unchecked")
-        List<Tensor>[] lists = new List[layers];
-        for (int l = 0; l < layers; l++) {
-            lists[l] = List.of(Arrays.copyOfRange(matrices, l * kvHeads, (l + 1) * kvHeads));
+    private KvCache(KvBlockPool pool, boolean ownsPool, int capacity, int reservedBlocks) {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+        this.capacity = capacity;
+        this.writer = WeightFormats.quantizer(pool.precision().type());
+        this.table = new int[reservedBlocks];
+        this.tokens = new int[capacity];
+        this.reservedLeft = reservedBlocks;
+        for (int l = 0; l < pool.layers(); l++) {
+            List<Tensor> k = new ArrayList<>(reservedBlocks * pool.kvHeads());
+            List<Tensor> v = new ArrayList<>(reservedBlocks * pool.kvHeads());
+            layerKeys.add(k);
+            layerValues.add(v);
+            keyViews.add(Collections.unmodifiableList(k));
+            valueViews.add(Collections.unmodifiableList(v));
         }
-        return List.of(lists);
+        if (ownsPool) { // the one block, at once: its positions are one matrix per head
+            attach(pool.take());
+            reservedLeft--;
+        }
     }
 
     /**
-     * An empty cache for {@code capacity} positions.
+     * An empty cache for {@code capacity} positions, in memory of its own.
      *
-     * @throws IllegalArgumentException if a dimension is not positive, or a head's row is not whole
-     *     blocks of the precision's type
+     * @throws IllegalArgumentException if a dimension is not positive
      */
     public static KvCache allocate(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
-        if (layers <= 0 || kvHeads <= 0 || keyDim <= 0 || valueDim <= 0 || capacity <= 0) {
-            throw new IllegalArgumentException("KV cache dimensions must be positive: layers " + layers
-                    + ", kv heads " + kvHeads + ", key dim " + keyDim + ", value dim " + valueDim
-                    + ", capacity " + capacity);
-        }
-        return new KvCache(layers, kvHeads, keyDim, valueDim, capacity, precision);
+        KvBlockPool pool = KvBlockPool.allocate(layers, kvHeads, keyDim, valueDim, capacity, 1, precision, false);
+        pool.reserve(1); // the single block is this cache's
+        return new KvCache(pool, true, capacity, 1);
     }
 
     /** Bytes a cache of these dimensions takes. */
     public static long bytes(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
-        long perPosition = precision.type().byteSize(keyDim) + precision.type().byteSize(valueDim);
-        return Math.multiplyExact(Math.multiplyExact((long) layers * kvHeads, perPosition), (long) capacity);
+        return KvBlockPool.blockBytes(layers, kvHeads, keyDim, valueDim, capacity, precision);
     }
 
     /** Positions this cache can hold. */
@@ -113,101 +98,208 @@ public final class KvCache implements AutoCloseable {
     }
 
     public KvPrecision precision() {
-        return precision;
+        return pool.precision();
     }
 
     public int layers() {
-        return layers;
+        return pool.layers();
     }
 
     public int kvHeads() {
-        return kvHeads;
+        return pool.kvHeads();
     }
 
     public int keyDim() {
-        return keyDim;
+        return pool.keyDim();
     }
 
     public int valueDim() {
-        return valueDim;
+        return pool.valueDim();
     }
 
-    /** Keys of layer {@code layer}, KV head {@code kvHead}: {@code [capacity][keyDim]}, row = position. */
-    public Tensor keys(int layer, int kvHead) {
-        return keys[layer * kvHeads + kvHead];
+    /** Positions per block. */
+    public int blockSize() {
+        return pool.blockSize();
     }
 
-    /** Values of layer {@code layer}, KV head {@code kvHead}: {@code [capacity][valueDim]}, row = position. */
-    public Tensor values(int layer, int kvHead) {
-        return values[layer * kvHeads + kvHead];
-    }
-
-    /** Keys of layer {@code layer}, one {@link #keys(int, int)} matrix per KV head. */
+    /**
+     * Keys of layer {@code layer}: block {@code b} of KV head {@code g} at index {@code b·kvHeads + g},
+     * each {@code [blockSize][keyDim]}. Covers at least the filled positions.
+     */
     public List<Tensor> keys(int layer) {
-        return layerKeys.get(layer);
+        return keyViews.get(layer);
     }
 
-    /** Values of layer {@code layer}, one {@link #values(int, int)} matrix per KV head. */
+    /** Values of layer {@code layer}, laid out as {@link #keys(int)}. */
     public List<Tensor> values(int layer) {
-        return layerValues.get(layer);
+        return valueViews.get(layer);
     }
 
     /**
      * Writes one position's key {@code key[keyOffset .. +keyDim)} and value
      * {@code value[valueOffset .. +valueDim)}, rounded to the cache's precision. Positions at or
-     * after {@link #size()} become visible only when {@link #advance} covers them.
+     * after {@link #size()} become visible only when {@link #advance} covers them; call
+     * {@link #requireRoom} for them first, which takes the blocks they need.
      *
-     * @throws IndexOutOfBoundsException if {@code position} is outside the capacity
+     * @throws IndexOutOfBoundsException if {@code position} is outside the blocks taken
      */
     public void store(int layer, int kvHead, int position, float[] key, int keyOffset, float[] value, int valueOffset) {
-        if (position < 0 || position >= capacity) {
-            throw new IndexOutOfBoundsException("position " + position + " outside a KV cache of " + capacity);
+        int blockSize = pool.blockSize();
+        if (position < 0 || position >= blocksHeld * blockSize) {
+            throw new IndexOutOfBoundsException("position " + position + " outside a KV cache of "
+                    + blocksHeld * blockSize + " positions taken (capacity " + capacity + ")");
         }
-        Tensor k = keys(layer, kvHead);
-        Tensor v = values(layer, kvHead);
-        writer.quantize(key, keyOffset, keyDim, k.data(), position * k.rowBytes());
-        writer.quantize(value, valueOffset, valueDim, v.data(), position * v.rowBytes());
+        int block = table[position / blockSize];
+        int row = position % blockSize;
+        Tensor k = pool.keys(block, layer, kvHead);
+        Tensor v = pool.values(block, layer, kvHead);
+        writer.quantize(key, keyOffset, pool.keyDim(), k.data(), row * k.rowBytes());
+        writer.quantize(value, valueOffset, pool.valueDim(), v.data(), row * v.rowBytes());
     }
 
     /**
-     * Checks that {@code tokens} more positions fit.
+     * Checks that {@code count} more positions fit, and takes the blocks they need.
      *
-     * @throws IllegalStateException naming the sizes when they do not
+     * @throws IllegalStateException naming the sizes when they do not fit
      */
-    public void requireRoom(int tokens) {
-        if (tokens > remaining()) {
+    public void requireRoom(int count) {
+        if (count > remaining()) {
             throw new IllegalStateException("KV cache holds " + size + " of " + capacity + " positions; "
-                    + tokens + " more do not fit (truncate it or create a larger one)");
+                    + count + " more do not fit (truncate it or create a larger one)");
+        }
+        int blockSize = pool.blockSize();
+        while (blocksHeld * blockSize < size + count) {
+            attach(pool.take());
+            reservedLeft--;
         }
     }
 
-    /** Marks the next {@code tokens} positions, already {@link #store stored}, as filled. */
-    public void advance(int tokens) {
-        requireRoom(tokens);
-        size += tokens;
+    /**
+     * Marks the positions that the batch's {@code sequence}-th sequence has just
+     * {@link #store stored} as filled, holding its tokens. Blocks this fills become reusable
+     * prefixes, in a pool that caches them.
+     */
+    public void advance(Batch batch, int sequence) {
+        int count = batch.count(sequence);
+        requireRoom(count);
+        for (int t = 0, first = batch.first(sequence); t < count; t++) {
+            this.tokens[size + t] = batch.token(first + t);
+        }
+        filled(count);
     }
 
-    /** Forgets every position from {@code newSize} on; the next token gets position {@code newSize}. */
+    /** As {@link #advance(Batch, int)}, for {@code tokens[from .. from+count)}. */
+    public void advance(int[] tokens, int from, int count) {
+        requireRoom(count);
+        System.arraycopy(tokens, from, this.tokens, size, count);
+        filled(count);
+    }
+
+    private void filled(int count) {
+        size += count;
+        int blockSize = pool.blockSize();
+        while (!ownsPool && (registered + 1) * blockSize <= size) {
+            lastKey = pool.register(table[registered], lastKey, this.tokens, registered * blockSize);
+            registered++;
+        }
+    }
+
+    /**
+     * Forgets every position from {@code newSize} on; the next token gets position {@code newSize}.
+     * A block this keeps in part, if other sequences share it, is copied first, so they keep theirs.
+     */
     public void truncate(int newSize) {
         if (newSize < 0 || newSize > size) {
             throw new IllegalArgumentException("cannot truncate a KV cache of " + size + " positions to " + newSize);
+        }
+        int blockSize = pool.blockSize();
+        int keep = newSize / blockSize; // whole blocks kept as they are
+        if (!ownsPool) {
+            while (blocksHeld > keep + (newSize % blockSize == 0 ? 0 : 1)) {
+                detachLast();
+            }
+            if (newSize % blockSize != 0 && keep < registered) { // writing into a registered block
+                int block = table[keep];
+                if (pool.shared(block)) {
+                    detachLast();
+                    int copy = pool.take();
+                    reservedLeft--;
+                    pool.copy(block, copy);
+                    attach(copy);
+                } else {
+                    pool.unregister(block);
+                }
+            }
+            if (registered > keep) {
+                registered = keep;
+                lastKey = keep == 0 ? null : pool.keyOf(table[keep - 1]);
+            }
         }
         size = newSize;
     }
 
     /** Forgets every position. */
     public void clear() {
-        size = 0;
+        truncate(0);
     }
 
     /** Bytes of keys and values this cache holds off-heap. */
     public long byteSize() {
-        return bytes(layers, kvHeads, keyDim, valueDim, capacity, precision);
+        return KvBlockPool.blockBytes(layers(), kvHeads(), keyDim(), valueDim(), pool.blockSize(), precision())
+                * table.length;
     }
 
-    /** Frees the memory; the cache must not be used afterwards. */
+    /** Gives the blocks back to the pool (or frees the memory of a cache made by {@link #allocate}). */
     @Override
     public void close() {
-        arena.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsPool) {
+            pool.close();
+            return;
+        }
+        while (blocksHeld > 0) {
+            detachLast();
+        }
+        pool.unreserve(reservedLeft);
+    }
+
+    // ---- for KvBlockPool
+
+    /** Appends a pool block to this sequence's table. */
+    void attach(int block) {
+        table[blocksHeld++] = block;
+        for (int l = 0; l < pool.layers(); l++) {
+            for (int g = 0; g < pool.kvHeads(); g++) {
+                layerKeys.get(l).add(pool.keys(block, l, g));
+                layerValues.get(l).add(pool.values(block, l, g));
+            }
+        }
+    }
+
+    /** Starts the sequence with {@code count} positions of {@code prompt} that reused blocks hold. */
+    void reuse(int[] prompt, int count) {
+        System.arraycopy(prompt, 0, tokens, 0, count);
+        size = count;
+        registered = count / pool.blockSize();
+        reservedLeft -= registered; // those blocks are held already, not reserved
+        lastKey = registered == 0 ? null : pool.keyOf(table[registered - 1]);
+    }
+
+    private void detachLast() {
+        int block = table[--blocksHeld];
+        for (int l = 0; l < pool.layers(); l++) {
+            List<Tensor> k = layerKeys.get(l);
+            List<Tensor> v = layerValues.get(l);
+            for (int g = 0; g < pool.kvHeads(); g++) {
+                k.removeLast();
+                v.removeLast();
+            }
+        }
+        pool.release(block);
+        reservedLeft++;     // the sequence may take a block again later
+        pool.reserve(1);
     }
 }

@@ -54,6 +54,31 @@ public interface Model extends AutoCloseable {
     void forward(KvCache cache, int[] tokens, float[] logits);
 
     /**
+     * One step of continuous batching: runs every sequence's tokens in {@code batch} at its cache's
+     * next positions, all through the weights together, and writes the logits of the {@code i}-th
+     * sequence's last token into {@code logits[i·vocabularySize ..]}. Each sequence gets the same
+     * logits as {@link #forward(KvCache, int[], float[])} would give it alone, up to float rounding.
+     *
+     * @throws IllegalArgumentException if the batch is empty or holds more than
+     *     {@link #maxBatchTokens()} tokens, a token is outside the vocabulary, {@code logits} is too
+     *     short, or a cache was made for another model
+     * @throws IllegalStateException if a sequence's tokens do not fit in its cache; nothing is
+     *     appended to any cache then
+     */
+    void forward(Batch batch, float[] logits);
+
+    /** The most tokens one {@link #forward(Batch, float[])} step may hold: the options' batch size. */
+    int maxBatchTokens();
+
+    /**
+     * A pool of KV blocks of {@code blockSize} positions for this model's layers and heads, as many
+     * as fit in {@code memoryBudget} bytes, with prefix reuse; for many sequences at once.
+     *
+     * @throws IllegalArgumentException if the budget holds no block
+     */
+    KvBlockPool newBlockPool(long memoryBudget, int blockSize, KvPrecision precision);
+
+    /**
      * As {@link #forward(KvCache, int[], float[])}, but writes every token's logits:
      * {@code logits[t·vocabularySize ..]} for the {@code t}-th token. For tests and scoring.
      */

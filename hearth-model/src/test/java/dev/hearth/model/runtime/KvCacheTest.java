@@ -14,14 +14,15 @@ class KvCacheTest {
             float[] v = {9, 8, 7, 6, 5, 4, 3, 2};
             cache.store(1, 2, 3, k, 0, v, 0);
             float[] row = new float[8];
-            cache.keys(1, 2).dequantizeRow(3, row, 0);
+            cache.keys(1).get(2).dequantizeRow(3, row, 0);
             assertThat(row).startsWith(k);
-            cache.values(1, 2).dequantizeRow(3, row, 0);
+            cache.values(1).get(2).dequantizeRow(3, row, 0);
             assertThat(row).containsExactly(v);
-            cache.keys(0, 2).dequantizeRow(3, row, 0);
+            cache.keys(0).get(2).dequantizeRow(3, row, 0);
             assertThat(row).startsWith(0, 0, 0, 0);
-            assertThat(cache.keys(1, 2).rows()).isEqualTo(5);
-            assertThat(cache.keys(1, 2).cols()).isEqualTo(4);
+            assertThat(cache.keys(1)).hasSize(3); // one block per head: the whole capacity, contiguous
+            assertThat(cache.keys(1).get(2).rows()).isEqualTo(5);
+            assertThat(cache.keys(1).get(2).cols()).isEqualTo(4);
         }
     }
 
@@ -31,7 +32,7 @@ class KvCacheTest {
              KvCache f32 = KvCache.allocate(1, 1, 4, 4, 2, KvPrecision.F32)) {
             f16.store(0, 0, 1, new float[] {1f / 3, 65504f, -2.5f, 1e-8f}, 0, new float[4], 0);
             float[] row = new float[4];
-            f16.keys(0, 0).dequantizeRow(1, row, 0);
+            f16.keys(0).getFirst().dequantizeRow(1, row, 0);
             assertThat(row).containsExactly(0.33325195f, 65504f, -2.5f, 0f);
             assertThat(f16.byteSize() * 2).isEqualTo(f32.byteSize()).isEqualTo(2 * 4 * 2 * 4);
         }
@@ -40,10 +41,10 @@ class KvCacheTest {
     @Test
     void advancesTruncatesAndRefusesOverflow() {
         try (KvCache cache = KvCache.allocate(1, 1, 2, 2, 4, KvPrecision.F32)) {
-            cache.advance(3);
+            cache.advance(new int[] {5, 6, 7}, 0, 3);
             assertThat(cache.size()).isEqualTo(3);
             assertThat(cache.remaining()).isEqualTo(1);
-            assertThatThrownBy(() -> cache.advance(2)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> cache.advance(new int[] {1, 2}, 0, 2)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("holds 3 of 4 positions; 2 more do not fit");
             cache.truncate(1);
             assertThat(cache.size()).isEqualTo(1);

@@ -1,6 +1,6 @@
 package dev.hearth.serve.engine;
 
-import dev.hearth.model.template.ChatTemplate;
+import dev.hearth.model.generate.ChatPrompt;
 import dev.hearth.model.tokenizer.Tokenizer;
 
 import java.time.Duration;
@@ -23,8 +23,11 @@ public interface InferenceEngine extends AutoCloseable {
     /** The model's tokenizer, to turn text into the prompt tokens of a {@link CompletionRequest}. */
     Tokenizer tokenizer();
 
-    /** The model's chat template (its own, or Hearth's default for its family). */
-    ChatTemplate chatTemplate();
+    /**
+     * The model's chat template (its own, or Hearth's default for its family), with the tokenizer:
+     * turns a conversation into prompt tokens, keeping message text from posing as control tokens.
+     */
+    ChatPrompt chatPrompt();
 
     /**
      * Queues a completion. Tokens, then the result, go to {@code listener}, in order, from one
@@ -38,8 +41,8 @@ public interface InferenceEngine extends AutoCloseable {
     Completion submit(CompletionRequest request, CompletionListener listener);
 
     /**
-     * One vector per input, pooled as the model's metadata says and L2-normalised; runs on the
-     * caller's thread, between steps of the generation loop.
+     * One vector per input, pooled as the model's metadata says and L2-normalised. Runs between
+     * steps of the generation loop; the caller waits.
      *
      * @throws UnsupportedOperationException when {@link EngineInfo#embeddingLength()} is 0
      * @throws ContextLengthExceededException when an input does not fit in the context

@@ -3,6 +3,8 @@ package dev.hearth.model.arch.transformer;
 import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.model.gguf.GgufFile;
 import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.runtime.Batch;
+import dev.hearth.model.runtime.KvBlockPool;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.KvPrecision;
 import dev.hearth.model.runtime.Model;
@@ -37,6 +39,7 @@ final class DecoderModel implements Model {
     private final Kernels kernels;
     private final DecoderState s;
     private final float attentionScale;
+    private final Batch single = new Batch(); // the one-sequence batch of forward(KvCache, …)
 
     DecoderModel(GgufFile file, DecoderConfig config, DecoderWeights weights, Tokenizer tokenizer, ModelOptions options) {
         this.file = file;
@@ -54,7 +57,9 @@ final class DecoderModel implements Model {
         check(cache, tokens, logits, c.vocabularySize());
         for (int from = 0; from < tokens.length; from += s.batch) {
             int T = Math.min(s.batch, tokens.length - from);
-            transformer(cache, tokens, from, T);
+            single.clear();
+            single.add(cache, tokens, from, T);
+            transformer(single);
             if (from + T == tokens.length) {
                 classify(T - 1, 1, logits, 0);
             }
@@ -66,21 +71,62 @@ final class DecoderModel implements Model {
         check(cache, tokens, logits, (long) tokens.length * c.vocabularySize());
         for (int from = 0; from < tokens.length; from += s.batch) {
             int T = Math.min(s.batch, tokens.length - from);
-            transformer(cache, tokens, from, T);
+            single.clear();
+            single.add(cache, tokens, from, T);
+            transformer(single);
             classify(0, T, logits, from * c.vocabularySize());
         }
     }
 
+    @Override
+    public void forward(Batch batch, float[] logits) {
+        int sequences = batch.sequences();
+        if (sequences == 0 || batch.size() > s.batch) {
+            throw new IllegalArgumentException("a batch of " + batch.size() + " tokens in " + sequences
+                    + " sequences; a step takes 1 to " + s.batch + " tokens");
+        }
+        if (logits.length < (long) sequences * c.vocabularySize()) {
+            throw new IllegalArgumentException("logits buffer of " + logits.length + " floats; "
+                    + (long) sequences * c.vocabularySize() + " needed");
+        }
+        for (int t = 0; t < batch.size(); t++) {
+            checkToken(batch.token(t), t);
+        }
+        for (int i = 0; i < sequences; i++) {
+            checkCache(batch.cache(i));
+            if (batch.count(i) > batch.cache(i).remaining()) {
+                batch.cache(i).requireRoom(batch.count(i)); // throws, naming the sizes
+            }
+        }
+        transformer(batch);
+        // each sequence's last hidden state, gathered into rows 0 .. sequences-1 of xb, then one product
+        for (int i = 0; i < sequences; i++) {
+            int last = batch.first(i) + batch.count(i) - 1;
+            kernels.rmsNorm(s.xb, i * c.dim(), s.x, last * c.dim(), w.outputNorm(), c.rmsEps(), c.dim());
+        }
+        kernels.matMul(w.output(), s.xb, 0, logits, 0, sequences);
+    }
+
+    @Override
+    public int maxBatchTokens() {
+        return s.batch;
+    }
+
     /**
-     * Runs {@code tokens[from .. from+T)} through every block at the cache's next positions,
-     * appending their keys and values; leaves the final hidden states in {@code s.x}.
+     * Runs the batch's {@code T} tokens through every block, each sequence's at its cache's next
+     * positions, appending their keys and values; leaves the final hidden states in {@code s.x}.
+     * Everything but attention runs on all {@code T} rows at once; attention runs per sequence,
+     * over that sequence's cache.
      */
-    private void transformer(KvCache cache, int[] tokens, int from, int T) {
+    private void transformer(Batch b) {
         int dim = c.dim();
-        int start = cache.size();
+        int T = b.size();
+        for (int i = 0; i < b.sequences(); i++) {
+            b.cache(i).requireRoom(b.count(i)); // takes the KV blocks the new positions need
+        }
         // x[T][dim] = the tokens' embedding rows
         for (int t = 0; t < T; t++) {
-            w.tokenEmbedding().dequantizeRow(tokens[from + t], s.x, t * dim);
+            w.tokenEmbedding().dequantizeRow(b.token(t), s.x, t * dim);
         }
         for (int l = 0; l < c.layers(); l++) {
             DecoderWeights.Layer layer = w.layers().get(l);
@@ -99,21 +145,26 @@ final class DecoderModel implements Model {
                 rmsNormRows(s.q, s.q, layer.qNorm(), T * c.heads(), c.headDim());
                 rmsNormRows(s.k, s.k, layer.kNorm(), T * c.kvHeads(), c.headDim());
             }
-            // RoPE: rotate each query and key head by its token's position
-            float[] inv = c.rope().invFrequencies();
-            for (int t = 0; t < T; t++) {
-                kernels.rope(s.q, t * c.qDim(), c.heads(), c.headDim(), start + t, inv, c.rope().neox());
-                kernels.rope(s.k, t * c.kvDim(), c.kvHeads(), c.headDim(), start + t, inv, c.rope().neox());
-            }
-            // the cache takes this step's keys and values at positions start .. start+T-1
-            for (int t = 0; t < T; t++) {
-                for (int g = 0; g < c.kvHeads(); g++) {
-                    cache.store(l, g, start + t, s.k, t * c.kvDim() + g * c.headDim(),
-                            s.v, t * c.kvValueDim() + g * c.valueDim());
+            for (int i = 0; i < b.sequences(); i++) {
+                KvCache cache = b.cache(i);
+                int first = b.first(i);
+                int start = cache.size();
+                // RoPE: rotate each query and key head by its token's position in its sequence
+                float[] inv = c.rope().invFrequencies();
+                for (int t = first; t < first + b.count(i); t++) {
+                    int position = start + t - first;
+                    kernels.rope(s.q, t * c.qDim(), c.heads(), c.headDim(), position, inv, c.rope().neox());
+                    kernels.rope(s.k, t * c.kvDim(), c.kvHeads(), c.headDim(), position, inv, c.rope().neox());
+                    // the cache takes this token's keys and values at its position
+                    for (int g = 0; g < c.kvHeads(); g++) {
+                        cache.store(l, g, position, s.k, t * c.kvDim() + g * c.headDim(),
+                                s.v, t * c.kvValueDim() + g * c.valueDim());
+                    }
                 }
+                // att[t][heads·valueDim]: each query head over its KV head's positions 0 .. its own (causal)
+                kernels.attention(s.q, first * c.qDim(), b.count(i), c.heads(), c.kvHeads(), cache.keys(l),
+                        cache.values(l), start, attentionScale, s.att, first * c.attentionDim());
             }
-            // att[T][heads·valueDim]: each query head over its KV head's positions 0 .. start+t (causal)
-            kernels.attention(s.q, 0, T, c.heads(), cache.keys(l), cache.values(l), start, attentionScale, s.att, 0);
             kernels.matMul(layer.wo(), s.att, 0, s.xb, 0, T);    // xb[T][dim]
             kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
 
@@ -125,7 +176,9 @@ final class DecoderModel implements Model {
             kernels.matMul(layer.down(), s.hb, 0, s.xb, 0, T);  // xb[T][dim]
             kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
         }
-        cache.advance(T);
+        for (int i = 0; i < b.sequences(); i++) {
+            b.cache(i).advance(b, i);
+        }
     }
 
     /** {@code logits[count][vocab] = Wout · rmsnorm(x[first .. first+count))}, from {@code offset}. */
@@ -155,22 +208,44 @@ final class DecoderModel implements Model {
             throw new IllegalArgumentException("no tokens to run");
         }
         for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] < 0 || tokens[i] >= c.vocabularySize()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i
-                        + " is outside the vocabulary of " + c.vocabularySize());
-            }
+            checkToken(tokens[i], i);
         }
         if (logits.length < logitsNeeded) {
             throw new IllegalArgumentException("logits buffer of " + logits.length + " floats; "
                     + logitsNeeded + " needed");
         }
+        checkCache(cache);
+        if (tokens.length > cache.remaining()) {
+            cache.requireRoom(tokens.length); // throws, naming the sizes
+        }
+    }
+
+    private void checkToken(int token, int index) {
+        if (token < 0 || token >= c.vocabularySize()) {
+            throw new IllegalArgumentException("token id " + token + " at index " + index
+                    + " is outside the vocabulary of " + c.vocabularySize());
+        }
+    }
+
+    private void checkCache(KvCache cache) {
         if (cache.layers() != c.layers() || cache.kvHeads() != c.kvHeads()
                 || cache.keyDim() != c.headDim() || cache.valueDim() != c.valueDim()) {
             throw new IllegalArgumentException("KV cache of " + cache.layers() + " layers × " + cache.kvHeads()
                     + " heads × " + cache.keyDim() + "/" + cache.valueDim() + " does not fit this model's "
                     + c.layers() + " × " + c.kvHeads() + " × " + c.headDim() + "/" + c.valueDim());
         }
-        cache.requireRoom(tokens.length);
+    }
+
+    @Override
+    public KvBlockPool newBlockPool(long memoryBudget, int blockSize, KvPrecision precision) {
+        long perBlock = KvBlockPool.blockBytes(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), blockSize, precision);
+        long blocks = memoryBudget / perBlock;
+        if (blocks < 1) {
+            throw new IllegalArgumentException("a KV memory budget of " + memoryBudget + " bytes holds no block of "
+                    + blockSize + " positions (" + perBlock + " bytes each)");
+        }
+        return KvBlockPool.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), blockSize,
+                (int) Math.min(Integer.MAX_VALUE / 2, blocks), precision, true);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.hearth.model.arch.transformer;
 
 import dev.hearth.compute.spi.Backend;
 import dev.hearth.compute.tensor.GgmlType;
+import dev.hearth.model.runtime.Batch;
+import dev.hearth.model.runtime.KvBlockPool;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.KvPrecision;
 import dev.hearth.model.runtime.Model;
@@ -99,6 +101,49 @@ class DecoderModelTest {
             assertThat(cached).containsExactly(recomputed);
             // the model is not degenerate: it does not repeat one token
             assertThat(Arrays.stream(cached, PROMPT.length, cached.length).distinct().count()).isGreaterThan(1);
+        }
+    }
+
+    /**
+     * Continuous batching: three sequences in one step (one prefilling a prompt chunk, two
+     * decoding at different positions), in a paged cache of 4-position blocks with a shared
+     * prefix, each get the logits they get alone in a contiguous cache.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void aBatchOfSequencesGivesEachTheLogitsItGetsAlone(SyntheticModel.Spec spec) throws IOException {
+        try (Model model = open(SyntheticModel.of(spec), ModelOptions.defaults().withBatchSize(16));
+             KvBlockPool pool = model.newBlockPool(1 << 20, 4, KvPrecision.F32)) {
+            int vocab = model.info().vocabularySize();
+            int[] a = Arrays.copyOf(PROMPT, 9);
+            int[] b = {SyntheticModel.BOS, 281, 262, 296, 3, 270};
+            int[] c = PROMPT.clone(); // shares a's first 9 tokens: two blocks come from the prefix cache
+            KvCache ca = pool.newSequence(32, a);
+            model.forward(ca, a);                       // a: 9 positions, then decodes one token
+            KvCache cb = pool.newSequence(32, b);
+            model.forward(cb, Arrays.copyOf(b, 5));     // b: 5 positions, then decodes its 6th
+            KvCache cc = pool.newSequence(32, c);
+            assertThat(cc.size()).isEqualTo(8);         // c: prefills the rest of its prompt
+            Batch batch = new Batch();
+            batch.add(ca, new int[] {290}, 0, 1);
+            batch.add(cb, b, 5, 1);
+            batch.add(cc, c, 8, c.length - 8);
+            float[] logits = new float[3 * vocab];
+            model.forward(batch, logits);
+
+            int[][] alone = {Arrays.copyOf(PROMPT, 10), b, c};
+            alone[0][9] = 290;
+            for (int i = 0; i < 3; i++) {
+                try (KvCache fresh = model.newCache(32, KvPrecision.F32)) {
+                    float[] expected = model.forward(fresh, alone[i]);
+                    float[] got = Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+                    assertThat(Logits.relativeRms(got, expected)).as("sequence %d", i).isLessThan(SAME_MATHS);
+                }
+            }
+            assertThat(new int[] {ca.size(), cb.size(), cc.size()}).containsExactly(10, 6, PROMPT.length);
+            ca.close();
+            cb.close();
+            cc.close();
         }
     }
 

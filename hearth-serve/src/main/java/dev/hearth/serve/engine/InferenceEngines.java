@@ -1,0 +1,23 @@
+package dev.hearth.serve.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens models as {@link InferenceEngine}s. */
+public final class InferenceEngines {
+    private InferenceEngines() {
+    }
+
+    /**
+     * Opens the GGUF model at {@code path} and starts its engine thread.
+     *
+     * @throws dev.hearth.model.runtime.ModelLoadException naming the key or tensor when the model is broken
+     * @throws dev.hearth.model.gguf.GgufFormatException when the file is not well-formed GGUF
+     * @throws IllegalArgumentException when the options ask for more context than the model allows,
+     *     or the KV budget holds no block
+     * @throws IOException when the file cannot be read
+     */
+    public static InferenceEngine open(Path path, EngineOptions options) throws IOException {
+        return BatchingEngine.open(path, options);
+    }
+}
