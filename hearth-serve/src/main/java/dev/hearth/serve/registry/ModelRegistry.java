@@ -191,8 +191,7 @@ public final class ModelRegistry implements AutoCloseable {
             load.completeExceptionally(new ModelLoadFailedException(name, e));
             return;
         }
-        Loaded loaded = new Loaded(engine, ChatPrompt.of(engine.chatTemplate(), engine.tokenizer(),
-                "the chat template of '" + name + "'"));
+        Loaded loaded = new Loaded(engine, engine.chatPrompt());
         List<InferenceEngine> toClose;
         boolean stoppedMeanwhile;
         synchronized (this) {
