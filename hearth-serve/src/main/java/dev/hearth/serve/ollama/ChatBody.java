@@ -8,7 +8,6 @@ import dev.hearth.serve.http.Fields;
 import dev.hearth.serve.http.Json;
 import dev.hearth.serve.http.Limits;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -29,8 +28,6 @@ import java.util.Map;
  *     templates read; null when none
  */
 record ChatBody(CompletionSettings settings, List<ChatMessage> messages, List<Map<String, Object>> tools) {
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-
     static ChatBody parse(Fields body, Limits limits) {
         CompletionSettings settings = CompletionSettings.parse(body, limits);
         List<Fields> given = body.objects("messages");
@@ -86,7 +83,7 @@ record ChatBody(CompletionSettings settings, List<ChatMessage> messages, List<Ma
                 throw ApiException.invalid(tool.path("type"), tool.path("type") + " must be \"function\", got \"" + t + "\"");
             });
             tool.object("function").orElseThrow(() -> tool.missing("function")).requiredString("name");
-            tools.add(Json.mapper().convertValue(given.get(i), MAP));
+            tools.add(Json.toMap(given.get(i)));
         }
         return tools;
     }

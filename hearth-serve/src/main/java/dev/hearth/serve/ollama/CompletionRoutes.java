@@ -106,7 +106,7 @@ final class CompletionRoutes {
      */
     private static int[] templated(ModelLease lease, ChatRequest request, String field) {
         try {
-            return lease.chatPrompt().tokens(request);
+            return lease.engine().chatPrompt().tokens(request);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(field, e.getMessage());
         }

@@ -91,10 +91,7 @@ final class Completions {
                             ? new ErrorBody("the server stopped this generation as it shut down")
                             : shape.last("", doneReason(result.reason()), metrics(result, timing), result)));
                 }
-                case CompletionEvents.Failed f -> {
-                    LOG.warn("a streamed completion failed", f.error());
-                    out.send(Json.write(new ErrorBody("the model failed to generate a response")));
-                }
+                case CompletionEvents.Failed f -> out.send(Json.write(new ErrorBody(ApiException.of(f.error()).getMessage())));
                 case null -> { }
             }
         }
