@@ -98,7 +98,7 @@ final class Completions {
     }
 
     /** Ollama's {@code done_reason}: {@code length} when a limit cut the answer short, else {@code stop}. */
-    static String doneReason(StopReason reason) {
+    private static String doneReason(StopReason reason) {
         return switch (reason) {
             case MAX_TOKENS, CONTEXT_FULL -> "length";
             case END_OF_GENERATION, STOP_STRING, CANCELLED -> "stop";
