@@ -8,6 +8,7 @@ import dev.hearth.serve.http.ApiContext;
 import dev.hearth.serve.http.ApiException;
 import dev.hearth.serve.http.Fields;
 import dev.hearth.serve.http.Json;
+import dev.hearth.serve.ollama.Responses.Embedding;
 import dev.hearth.serve.ollama.Responses.Embeddings;
 import dev.hearth.serve.registry.ModelLease;
 
@@ -26,6 +27,9 @@ import java.util.stream.IntStream;
  * says to (a BERT model's CLS and SEP). An input longer than the context is cut to fit unless
  * {@code truncate} is false, which makes it a 400, as in Ollama. A model that cannot embed is a
  * 400 too. No input only loads the model. {@code dimensions} (shortened vectors) is refused.
+ *
+ * <p>Also {@code POST /api/embeddings}, the older form Ollama keeps (and its clients'
+ * {@code embeddings()} still call): one {@code prompt}, one {@code {"embedding": […]}}.
  */
 final class EmbedRoute {
     private final ApiContext api;
@@ -43,22 +47,38 @@ final class EmbedRoute {
         if (body.has("dimensions")) {
             throw ApiException.invalid("dimensions", "dimensions: shortened embeddings are not supported");
         }
-        String name = ModelNames.resolve(api.registry(), model);
-        try (ModelLease lease = api.registry().acquire(name)) {
+        try (ModelLease lease = api.registry().acquire(ModelNames.resolve(api.registry(), model))) {
             long loaded = System.nanoTime();
-            InferenceEngine engine = lease.engine();
-            if (engine.info().embeddingLength() == 0) {
-                throw ApiException.invalid("model", "\"" + model + "\" does not support embeddings");
-            }
+            InferenceEngine engine = embedder(lease, model);
             List<int[]> tokens = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i++) {
-                tokens.add(tokens(engine, inputs.get(i), truncate, i));
+                tokens.add(tokens(engine, inputs.get(i), truncate, "input[" + i + "]"));
             }
             List<float[]> vectors = tokens.isEmpty() ? List.of() : engine.embed(tokens);
             int count = tokens.stream().mapToInt(t -> t.length).sum();
             ctx.contentType(Completions.JSON).result(Json.write(new Embeddings(model, vectors,
                     System.nanoTime() - received, loaded - received, count)));
         }
+    }
+
+    /** The older endpoint: an empty prompt gives an empty vector, as in Ollama. */
+    void embeddings(Context ctx) {
+        Fields body = Fields.readBody(ctx, api.limits().maxBodyBytes());
+        String model = body.requiredString("model");
+        String prompt = body.string("prompt").orElse("");
+        try (ModelLease lease = api.registry().acquire(ModelNames.resolve(api.registry(), model))) {
+            InferenceEngine engine = embedder(lease, model);
+            float[] vector = prompt.isEmpty() ? new float[0]
+                    : engine.embed(List.of(tokens(engine, prompt, true, "prompt"))).getFirst();
+            ctx.contentType(Completions.JSON).result(Json.write(new Embedding(vector)));
+        }
+    }
+
+    private static InferenceEngine embedder(ModelLease lease, String model) {
+        if (lease.engine().info().embeddingLength() == 0) {
+            throw ApiException.invalid("model", "\"" + model + "\" does not support embeddings");
+        }
+        return lease.engine();
     }
 
     private List<String> inputs(Fields body) {
@@ -87,7 +107,8 @@ final class EmbedRoute {
         return texts;
     }
 
-    private static int[] tokens(InferenceEngine engine, String text, boolean truncate, int index) {
+    /** {@code text}'s tokens, BOS and EOS included as the model wants; {@code field} names it in errors. */
+    private static int[] tokens(InferenceEngine engine, String text, boolean truncate, String field) {
         Tokenizer tokenizer = engine.tokenizer();
         SpecialTokens special = tokenizer.specialTokens();
         IntStream.Builder ids = IntStream.builder();
@@ -101,7 +122,7 @@ final class EmbedRoute {
         int[] tokens = ids.build().toArray();
         int context = engine.info().contextLength();
         if (tokens.length == 0) {
-            throw ApiException.invalid("input[" + index + "]", "input[" + index + "] makes no tokens");
+            throw ApiException.invalid(field, field + " makes no tokens");
         }
         if (tokens.length > context) {
             if (!truncate) {

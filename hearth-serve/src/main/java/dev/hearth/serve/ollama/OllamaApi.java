@@ -14,8 +14,9 @@ import java.util.Objects;
  * Ollama's API under {@code /api}, so that tools written for Ollama (its CLI's API, the
  * {@code ollama} npm and Python clients, editors and chat front-ends) work against Hearth:
  * {@code POST /api/chat} and {@code /api/generate} (NDJSON streams), {@code GET /api/tags},
- * {@code POST /api/show}, {@code GET /api/ps}, {@code POST /api/embed} and
- * {@code GET /api/version}. Errors are Ollama's {@code {"error": "message"}}.
+ * {@code POST /api/show}, {@code GET /api/ps}, {@code POST /api/embed} (and the older
+ * {@code /api/embeddings}) and {@code GET /api/version}. Errors are Ollama's
+ * {@code {"error": "message"}}.
  *
  * <p>Hearth serves the GGUF files its operator names, so the routes that manage Ollama's model
  * store (pull, push, create, copy, delete, blobs) are absent and answer 404; so is {@code /},
@@ -55,6 +56,7 @@ public final class OllamaApi implements Api {
         routes.post("/api/chat", completions::chat);
         routes.post("/api/generate", completions::generate);
         routes.post("/api/embed", embed::embed);
+        routes.post("/api/embeddings", embed::embeddings);
         routes.get("/api/tags", models::tags);
         routes.post("/api/show", models::show);
         routes.get("/api/ps", models::ps);

@@ -72,6 +72,9 @@ final class Responses {
     /** {@code /api/embed}. */
     record Embeddings(String model, List<float[]> embeddings, long totalDuration, long loadDuration, int promptEvalCount) {}
 
+    /** {@code /api/embeddings}, the older single-vector form. */
+    record Embedding(float[] embedding) {}
+
     /** {@code /api/version}. */
     record Version(String version) {}
 

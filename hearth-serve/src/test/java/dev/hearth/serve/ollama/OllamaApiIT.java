@@ -214,6 +214,14 @@ class OllamaApiIT {
         assertThat(two.get("prompt_eval_count").asInt()).isPositive();
         JsonNode one = json(post("/api/embed", "{\"model\": \"stories260K\", \"input\": \"a cat\"}", 200));
         assertThat(one.get("embeddings").get(0)).isEqualTo(two.get("embeddings").get(0));
+        JsonNode older = json(post("/api/embeddings", "{\"model\": \"stories260K\", \"prompt\": \"a cat\"}", 200));
+        assertThat(older.get("embedding")).isEqualTo(two.get("embeddings").get(0));
+        assertThat(json(post("/api/embeddings", "{\"model\": \"stories260K\", \"prompt\": \"\"}", 200)).get("embedding")).isEmpty();
+        assertThat(error(post("/api/embed", "{\"model\": \"stories260K\", \"input\": [\"a\", 1]}", 400))).startsWith("input[1]");
+        assertThat(error(post("/api/embed", "{\"model\": \"stories260K\", \"input\": \"" + "a cat ".repeat(600)
+                + "\", \"truncate\": false}", 400))).contains("context");
+        assertThat(json(post("/api/embed", "{\"model\": \"stories260K\", \"input\": \"" + "a cat ".repeat(600) + "\"}", 200))
+                .get("prompt_eval_count").asInt()).as("cut to the context").isEqualTo(512);
     }
 
     @Test
