@@ -242,6 +242,21 @@ class BatchingEngineIT {
         }
     }
 
+    @Test
+    void logprobsWithoutAlternativesGiveTheChosenTokensAlone() throws Exception {
+        try (InferenceEngine engine = InferenceEngines.open(model, options())) {
+            Collector c = new Collector();
+            engine.submit(new CompletionRequest(prompt("Once upon a time"), GenerationParams.greedy(4), null, 0), c);
+            assertThat(c.await().tokens()).hasSize(4);
+            for (TokenOutput output : c.outputs) {
+                if (output.token() != TokenOutput.END) {
+                    assertThat(output.logprob().top()).isEmpty();
+                    assertThat(output.logprob().logprob()).isLessThanOrEqualTo(0);
+                }
+            }
+        }
+    }
+
     /** A constraint that allows only one token, then says the output is whole after three of them. */
     @Test
     void aConstraintDecidesTheTokensAndEndsTheOutput() throws Exception {
