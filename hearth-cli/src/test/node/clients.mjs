@@ -209,6 +209,18 @@ await check('openai chat.completions.stream helper: finalChatCompletion() is the
   assert.equal(deltas, chatAnswer.content);
 });
 
+await check('openai n=2, sampled with a seed: the stream helper rebuilds both choices of the whole answer', async () => {
+  const request = { model: MODEL, messages: STORY, max_tokens: 20, n: 2, temperature: 0.9, seed: 5 };
+  const whole = await openai.chat.completions.create(request);
+  assert.equal(whole.choices.length, 2);
+  assert.equal(whole.usage.completion_tokens,
+    (await openai.chat.completions.create({ ...request, logprobs: true })).choices
+      .reduce((sum, c) => sum + c.logprobs.content.length, 0), 'usage counts both choices');
+  const streamed = await openai.chat.completions.stream(request).finalChatCompletion();
+  assert.deepEqual(streamed.choices.map((c) => [c.index, c.message.content, c.finish_reason]),
+    whole.choices.map((c) => [c.index, c.message.content, c.finish_reason]));
+});
+
 await check('openai completions.create: whole and streamed continuations agree', async () => {
   const whole = await openai.completions.create({ model: MODEL, prompt: PROMPT, max_tokens: 30, ...GREEDY });
   assert.equal(whole.object, 'text_completion');
@@ -277,6 +289,10 @@ await check('openai errors: a bad field is BadRequestError 400 naming it', async
   const role = await rejects(openai.chat.completions.create({ model: MODEL, messages: [{ role: 'wizard', content: 'hi' }] }),
     OpenAI.BadRequestError);
   assert.equal(role.param, 'messages[0].role');
+  const long = await rejects(openai.completions.create({ model: MODEL, prompt: Array(5000).fill(100), max_tokens: 1 }),
+    OpenAI.BadRequestError);
+  assert.equal(long.code, 'context_length_exceeded');
+  assert.equal(long.param, 'prompt');
 });
 
 if (args.key) {
@@ -405,6 +421,8 @@ await check(`ollama embed: ${WIDTH}-dimensional unit vectors, the ones OpenAI ga
   });
   const one = await ollama.embed({ model: MODEL, input: 'a cat' });
   assert.equal(one.embeddings.length, 1);
+  const older = await ollama.embeddings({ model: MODEL, prompt: 'a cat' }); // /api/embeddings, still called
+  assert.equal(older.embedding.length, WIDTH);
 });
 
 await check('ollama ps: the models in use are loaded', async () => {
@@ -426,6 +444,12 @@ await check('ollama errors: an unknown model is ResponseError 404', async () => 
   assert.equal(streamed.status_code, 404);
   assert.equal((await rejects(ollama.show({ model: 'no-such-model' }), Error)).status_code, 404);
   assert.equal((await rejects(ollama.embed({ model: 'no-such-model', input: 'x' }), Error)).status_code, 404);
+});
+
+await check('ollama errors: a bad option is ResponseError 400 naming it', async () => {
+  const e = await rejects(ollama.chat({ model: MODEL, messages: STORY, options: { temperature: -1 } }), Error);
+  assert.equal(e.status_code, 400);
+  assert.match(e.error, /temperature/);
 });
 
 await check('ollama aborted stream (abort()): the server stops generating', async () => {
