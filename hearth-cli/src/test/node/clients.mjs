@@ -221,6 +221,22 @@ await check('openai n=2, sampled with a seed: the stream helper rebuilds both ch
     whole.choices.map((c) => [c.index, c.message.content, c.finish_reason]));
 });
 
+await check('openai 4 concurrent streams: each gets the greedy answer it gets alone', async () => {
+  const asks = [0, 1, 2, 3].map((i) => [{ role: 'user', content: `Tell me a story about the number ${i}.` }]);
+  const alone = [];
+  for (const messages of asks) {
+    alone.push((await openai.chat.completions.create({ model: MODEL, messages, max_tokens: 30, ...GREEDY })).choices[0].message.content);
+  }
+  const together = await Promise.all(asks.map(async (messages) => {
+    let content = '';
+    for await (const chunk of await openai.chat.completions.create({ model: MODEL, messages, max_tokens: 30, ...GREEDY, stream: true })) {
+      content += chunk.choices[0]?.delta?.content ?? '';
+    }
+    return content;
+  }));
+  assert.deepEqual(together, alone);
+});
+
 await check('openai completions.create: whole and streamed continuations agree', async () => {
   const whole = await openai.completions.create({ model: MODEL, prompt: PROMPT, max_tokens: 30, ...GREEDY });
   assert.equal(whole.object, 'text_completion');
