@@ -17,14 +17,21 @@ import java.util.function.Consumer;
 
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link HearthServer} on Javalin (Jetty), one virtual thread per request: a streaming request
  * spends its life waiting for tokens, and thousands of waiting virtual threads cost little.
  */
 final class JavalinServer implements HearthServer {
+    private static final Logger LOG = LoggerFactory.getLogger(JavalinServer.class);
     private static final String COUNTED = "hearth.inFlight";
-    /** After the engines have stopped, how long handlers get to write their last bytes. */
+    /**
+     * After the engines have stopped, how long responses get to be written to the end (the last
+     * events, the final chunk) before Jetty closes their connections.
+     */
     private static final Duration FINAL_WRITE_GRACE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
@@ -53,6 +60,12 @@ final class JavalinServer implements HearthServer {
             c.http.compressionStrategy = CompressionStrategy.NONE; // small JSON answers; streams must not be buffered
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            // Jetty knows when a response has been written out to its last byte (the handler's return is
+            // earlier): on stop, its GracefulHandler waits for that, up to the server's stop timeout
+            c.jetty.modifyServer(server -> {
+                server.insertHandler(new GracefulHandler());
+                server.setStopTimeout(FINAL_WRITE_GRACE.toMillis());
+            });
             c.routes.before(this::admit);
             c.routes.beforeMatched(this::authenticate);
             c.routes.after(this::release);
@@ -103,26 +116,20 @@ final class JavalinServer implements HearthServer {
             stopped = true;
         }
         stopping = true;
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         for (Connector connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof NetworkConnector network) {
                 network.close(); // no new connections; open ones stay, and get 503s
             }
         }
-        registry.shutdown(config.shutdownTimeout());
-        long waitUntil = Math.max(deadline, System.nanoTime() + FINAL_WRITE_GRACE.toNanos());
-        while (inFlight.get() > 0 && System.nanoTime() < waitUntil) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        registry.shutdown(config.shutdownTimeout()); // requests finish, or are cancelled at the deadline
+        try {
+            app.stop(); // waits for the responses to be written out (FINAL_WRITE_GRACE at most)
+        } catch (RuntimeException e) { // Jetty has stopped all the same, closing what was still open
+            LOG.info("responses still being written after {} were cut short", FINAL_WRITE_GRACE, e);
         }
-        app.stop();
     }
 
-    /** Counts the request in flight, then refuses it if the server is stopping (in that order: see {@link #stop}). */
+    /** Counts the request in flight (a gauge of /metrics), and refuses it if the server is stopping. */
     private void admit(Context ctx) {
         inFlight.incrementAndGet();
         ctx.attribute(COUNTED, Boolean.TRUE);
