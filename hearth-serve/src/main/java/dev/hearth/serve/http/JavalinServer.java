@@ -18,12 +18,15 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link HearthServer} on Javalin (Jetty), one virtual thread per request: a streaming request
  * spends its life waiting for tokens, and thousands of waiting virtual threads cost little.
  */
 final class JavalinServer implements HearthServer {
+    private static final Logger LOG = LoggerFactory.getLogger(JavalinServer.class);
     private static final String COUNTED = "hearth.inFlight";
     /**
      * After the engines have stopped, how long responses get to be written to the end (the last
@@ -119,7 +122,11 @@ final class JavalinServer implements HearthServer {
             }
         }
         registry.shutdown(config.shutdownTimeout()); // requests finish, or are cancelled at the deadline
-        app.stop(); // waits for the responses to be written out (FINAL_WRITE_GRACE at most)
+        try {
+            app.stop(); // waits for the responses to be written out (FINAL_WRITE_GRACE at most)
+        } catch (RuntimeException e) { // Jetty has stopped all the same, closing what was still open
+            LOG.info("responses still being written after {} were cut short", FINAL_WRITE_GRACE, e);
+        }
     }
 
     /** Counts the request in flight (a gauge of /metrics), and refuses it if the server is stopping. */

@@ -2,6 +2,10 @@ package dev.hearth.serve.ollama;
 
 import dev.hearth.serve.http.ApiException;
 import dev.hearth.serve.registry.ModelRegistry;
+import dev.hearth.serve.registry.ModelStatus;
+
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Hearth's model names as Ollama spells them. Ollama names a model {@code name:tag}, and a name
@@ -26,12 +30,13 @@ final class ModelNames {
      * @throws ApiException 404, in Ollama's words, when no served model has that name
      */
     static String resolve(ModelRegistry registry, String requested) {
-        if (registry.contains(requested)) {
+        Set<String> served = registry.models().stream().map(ModelStatus::name).collect(Collectors.toSet());
+        if (served.contains(requested)) {
             return requested;
         }
         if (requested.endsWith(LATEST)) {
             String bare = requested.substring(0, requested.length() - LATEST.length());
-            if (registry.contains(bare)) {
+            if (served.contains(bare)) {
                 return bare;
             }
         }

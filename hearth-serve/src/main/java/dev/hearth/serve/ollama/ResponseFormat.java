@@ -1,5 +1,7 @@
 package dev.hearth.serve.ollama;
 
+import dev.hearth.model.constrain.JsonGrammar;
+import dev.hearth.model.constrain.JsonSchemaException;
 import dev.hearth.model.sampling.TokenConstraint;
 import dev.hearth.model.tokenizer.Tokenizer;
 import dev.hearth.serve.http.ApiException;
@@ -10,11 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Ollama's {@code format}: free text (absent, or {@code ""}), {@code "json"} (the answer is a JSON
  * object), or a JSON schema object the answer must validate against. A format other than free text
- * is enforced by constrained decoding, so the answer always parses.
+ * is enforced by constrained decoding, so the answer always parses (unless {@code num_predict}
+ * cuts it short); the generation ends when the JSON value closes.
  *
- * @param schema the schema when {@code kind} is {@link Kind#SCHEMA}; null otherwise
+ * <p>A schema is compiled when the request is read, so one outside the supported subset (see
+ * {@link JsonGrammar}) is a 400 naming its keyword before any model is loaded.
+ *
+ * @param grammar what the answer must follow; null for free text
  */
-record ResponseFormat(Kind kind, JsonNode schema) {
+record ResponseFormat(Kind kind, JsonGrammar grammar) {
     static final ResponseFormat TEXT = new ResponseFormat(Kind.TEXT, null);
 
     enum Kind { TEXT, JSON, SCHEMA }
@@ -26,30 +32,21 @@ record ResponseFormat(Kind kind, JsonNode schema) {
             return TEXT;
         }
         if (format.isTextual() && format.textValue().equals("json")) {
-            return new ResponseFormat(Kind.JSON, null);
+            return new ResponseFormat(Kind.JSON, JsonGrammar.anyObject());
         }
-        if (format.isObject()) {
-            return new ResponseFormat(Kind.SCHEMA, format);
+        if (!format.isObject()) {
+            throw ApiException.invalid("format", "format must be \"json\" or a JSON schema object, got "
+                    + Fields.describe(format));
         }
-        throw ApiException.invalid("format", "format must be \"json\" or a JSON schema object, got "
-                + Fields.describe(format));
+        try {
+            return new ResponseFormat(Kind.SCHEMA, JsonGrammar.fromSchema(format));
+        } catch (JsonSchemaException e) {
+            throw ApiException.invalid("format", "format: the schema cannot be followed at " + e.getMessage());
+        }
     }
 
-    /**
-     * A fresh constraint for one completion (constraints keep state); null for free text.
-     *
-     * <p>CONSTRAINED-DECODING HOOK: the one place the Ollama API turns {@code format} into a
-     * {@link TokenConstraint}. When {@code dev.hearth.model.constrain} is on main, {@code JSON}
-     * becomes {@code JsonConstraints.anyObject(tokenizer)} and {@code SCHEMA}
-     * {@code JsonConstraints.schema(tokenizer, schema)} (an invalid schema a 400 naming
-     * {@code format}); until then a request that asks for JSON is refused rather than answered
-     * with text that may not parse.
-     */
+    /** A fresh constraint for one completion (constraints keep state); null for free text. */
     TokenConstraint constraint(Tokenizer tokenizer) {
-        return switch (kind) {
-            case TEXT -> null;
-            case JSON, SCHEMA -> throw ApiException.invalid("format",
-                    "format: JSON output (constrained decoding) is not available in this build of Hearth yet");
-        };
+        return grammar == null ? null : grammar.constrain(tokenizer);
     }
 }

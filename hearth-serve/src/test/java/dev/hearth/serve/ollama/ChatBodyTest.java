@@ -57,8 +57,17 @@ class ChatBodyTest {
     void aSchemaFormatIsKept() {
         ChatBody body = parse("{\"model\": \"m\", \"format\": {\"type\": \"object\"}, \"stream\": false, \"keep_alive\": 0}");
         assertThat(body.settings().format().kind()).isEqualTo(ResponseFormat.Kind.SCHEMA);
-        assertThat(body.settings().format().schema().get("type").textValue()).isEqualTo("object");
+        assertThat(body.settings().format().grammar()).isNotNull();
         assertThat(body.settings().stream()).isFalse();
+    }
+
+    @Test
+    void aSchemaOutsideTheSupportedSubsetIsA400NamingItsKeyword() {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> parse(
+                "{\"model\": \"m\", \"format\": {\"type\": \"object\", \"properties\": {\"zip\": {\"type\": \"string\", \"pattern\": \"[0-9]+\"}}}}"));
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.param()).isEqualTo("format");
+        assertThat(e.getMessage()).contains("/properties/zip/pattern");
     }
 
     @Test

@@ -39,6 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OllamaApiIT {
     private static final String VERSION = "0.1.0-test";
     private static final String GREEDY = "\"options\": {\"temperature\": 0, \"num_predict\": 40}";
+    /**
+     * Greedy, with repeats penalised hard: the grammar allows whitespace between JSON tokens, and a
+     * story model asked for JSON would otherwise write newlines until the limit (Ollama warns of this).
+     */
+    private static final String SPARE_WHITESPACE = "\"options\": {\"temperature\": 0, \"repeat_penalty\": 50, \"num_predict\": 100}";
 
     @TempDir
     static Path dir;
@@ -119,6 +124,27 @@ class OllamaApiIT {
         assertThat(last.at("/message/content").asText()).isEmpty();
         assertThat(last.get("prompt_eval_count").asInt()).isEqualTo(whole.get("prompt_eval_count").asInt());
         assertThat(text.toString()).isEqualTo(whole.at("/message/content").asText());
+    }
+
+    @Test
+    void aSchemaFormatHoldsTheAnswerToIt() throws Exception {
+        String schema = "{\"type\": \"object\", \"properties\": {\"happy\": {\"type\": \"boolean\"}}, "
+                + "\"required\": [\"happy\"], \"additionalProperties\": false}";
+        JsonNode whole = json(post("/api/chat", "{\"model\": \"stories260K\", \"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"Is the cat happy?\"}], \"format\": " + schema + ", \"stream\": false, "
+                + SPARE_WHITESPACE + "}", 200));
+        String content = whole.at("/message/content").asText();
+        assertThat(content).as(whole.toString()).endsWith("}");
+        JsonNode answer = Json.mapper().readTree(content);
+        assertThat(answer.get("happy").isBoolean()).as(whole.toString()).isTrue();
+        assertThat(answer.properties()).hasSize(1);
+        assertThat(whole.get("done_reason").asText()).isEqualTo("stop");
+
+        List<JsonNode> lines = ndjson(post("/api/generate", "{\"model\": \"stories260K\", \"prompt\": \"Once upon a time\", "
+                + "\"raw\": true, \"format\": \"json\", " + GREEDY + "}", 200));
+        StringBuilder text = new StringBuilder();
+        lines.forEach(line -> text.append(line.get("response").asText()));
+        assertThat(text.toString().strip()).startsWith("{");
     }
 
     @Test
@@ -231,7 +257,8 @@ class OllamaApiIT {
         assertThat(error(post("/api/show", "{\"model\": \"llama3:8b\"}", 404))).isEqualTo("model 'llama3:8b' not found");
         assertThat(error(post("/api/chat", "{\"messages\": []}", 400))).isEqualTo("model is required");
         assertThat(error(post("/api/chat", chat + ", \"options\": {\"temperature\": -1}}", 400))).startsWith("options.temperature");
-        assertThat(error(post("/api/chat", chat + ", \"format\": \"json\"}", 400))).startsWith("format");
+        assertThat(error(post("/api/chat", chat + ", \"format\": {\"type\": \"string\", \"pattern\": \"a+\"}}", 400)))
+                .startsWith("format");
         assertThat(error(post("/api/generate", "{\"model\": \"stories260K\", \"prompt\": \"hi\", \"suffix\": \"x\"}", 400)))
                 .startsWith("suffix");
         assertThat(error(post("/api/generate", "{\"model\": \"stories260K\", \"prompt\": \"hi\", \"context\": [99999]}", 400)))
