@@ -8,7 +8,10 @@ import dev.hearth.model.generate.ChatSession;
 import dev.hearth.model.generate.GenerationParams;
 import dev.hearth.model.generate.Generator;
 import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.runtime.Batch;
+import dev.hearth.model.runtime.KvBlockPool;
 import dev.hearth.model.runtime.KvCache;
+import dev.hearth.model.runtime.Pooling;
 import dev.hearth.model.runtime.KvPrecision;
 import dev.hearth.model.runtime.Model;
 import dev.hearth.model.runtime.ModelInfo;
@@ -242,6 +245,28 @@ class ChatLoopIT {
         public void forwardAll(KvCache cache, int[] tokens, float[] logits) {
             forwarded += tokens.length;
             model.forwardAll(cache, tokens, logits);
+        }
+
+        @Override
+        public void forward(Batch batch, float[] logits) {
+            forwarded += batch.size();
+            model.forward(batch, logits);
+        }
+
+        @Override
+        public int maxBatchTokens() {
+            return model.maxBatchTokens();
+        }
+
+        @Override
+        public KvBlockPool newBlockPool(long memoryBudget, int blockSize, KvPrecision precision) {
+            return model.newBlockPool(memoryBudget, blockSize, precision);
+        }
+
+        @Override
+        public float[] embed(int[] tokens, Pooling pooling) {
+            forwarded += tokens.length;
+            return model.embed(tokens, pooling);
         }
 
         @Override

@@ -84,6 +84,16 @@ public interface Model extends AutoCloseable {
      */
     void forwardAll(KvCache cache, int[] tokens, float[] logits);
 
+    /**
+     * A sentence embedding of {@code tokens}: the hidden states after the final norm, pooled as
+     * {@code pooling} says and L2-normalised, {@link ModelInfo#embeddingLength()} long. Runs in a
+     * cache of its own, which it frees.
+     *
+     * @throws IllegalArgumentException if {@code tokens} is empty, longer than the context, or holds an
+     *     id outside the vocabulary
+     */
+    float[] embed(int[] tokens, Pooling pooling);
+
     /** As {@link #forward(KvCache, int[], float[])}, into a new array. */
     default float[] forward(KvCache cache, int... tokens) {
         float[] logits = new float[info().vocabularySize()];

@@ -13,6 +13,7 @@ import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.Model;
 import dev.hearth.model.runtime.ModelOptions;
 import dev.hearth.model.runtime.Models;
+import dev.hearth.model.runtime.Pooling;
 import dev.hearth.model.sampling.Candidates;
 import dev.hearth.model.tokenizer.Tokenizer;
 
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -53,8 +55,10 @@ final class BatchingEngine implements InferenceEngine {
     private final EndOfGeneration endTokens;
     private final Logprobs logprobs;
     private final int vocabularySize;
+    private final Pooling pooling;
 
     private final ConcurrentLinkedQueue<Sequence> incoming = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FutureTask<?>> tasks = new ConcurrentLinkedQueue<>(); // embeddings, between steps
     private final AtomicInteger queued = new AtomicInteger(); // incoming plus waiting
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();  // engine thread only
     private final List<Sequence> active = new ArrayList<>();        // engine thread only
@@ -86,6 +90,7 @@ final class BatchingEngine implements InferenceEngine {
         this.endTokens = EndOfGeneration.of(model);
         this.logprobs = new Logprobs(model.tokenizer());
         this.vocabularySize = model.info().vocabularySize();
+        this.pooling = Pooling.of(model.metadata(), model.info().architecture(), Pooling.MEAN);
         this.logits = new float[options.maxSequences() * vocabularySize];
         this.row = new float[vocabularySize];
         this.candidates = new Candidates(vocabularySize);
@@ -113,7 +118,8 @@ final class BatchingEngine implements InferenceEngine {
             }
             String name = options.name() != null ? options.name() : baseName(path);
             EngineInfo info = new EngineInfo(name, path, model.info().architecture(), FileTypes.name(model.metadata(), summary),
-                    summary.parameterCount(), summary.fileSize(), context, model.info().vocabularySize(), 0,
+                    summary.parameterCount(), summary.fileSize(), context, model.info().vocabularySize(),
+                    model.info().embeddingLength(),
                     pool.byteSize(), options.maxSequences());
             BatchingEngine engine = new BatchingEngine(backend, model, pool, options, info);
             engine.thread.start();
@@ -190,8 +196,38 @@ final class BatchingEngine implements InferenceEngine {
 
     @Override
     public List<float[]> embed(List<int[]> inputs) {
-        throw new UnsupportedOperationException(info.name() + " is a " + info.architecture()
-                + " generation model; it does not produce embeddings");
+        for (int[] input : inputs) {
+            if (input.length == 0) {
+                throw new IllegalArgumentException("an input to embed holds no tokens");
+            }
+            if (input.length > info.contextLength()) {
+                throw new ContextLengthExceededException(input.length, info.contextLength());
+            }
+        }
+        if (!accepting) {
+            throw new EngineOverloadedException("the server is shutting down", 5);
+        }
+        FutureTask<List<float[]>> task = new FutureTask<>(() -> {
+            List<float[]> vectors = new ArrayList<>(inputs.size());
+            for (int[] input : inputs) {
+                vectors.add(model.embed(input, pooling));
+            }
+            return vectors;
+        });
+        tasks.add(task);
+        LockSupport.unpark(thread);
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            task.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for embeddings", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     @Override
@@ -228,6 +264,9 @@ final class BatchingEngine implements InferenceEngine {
 
     private void loop() {
         while (running) {
+            for (FutureTask<?> task; (task = tasks.poll()) != null; ) {
+                task.run();
+            }
             takeIncoming();
             dropCancelled();
             admit();
@@ -236,6 +275,9 @@ final class BatchingEngine implements InferenceEngine {
                 continue;
             }
             step();
+        }
+        for (FutureTask<?> task; (task = tasks.poll()) != null; ) {
+            task.cancel(false);
         }
         takeIncoming();
         for (Sequence sequence : waiting) {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  * @param contextLength the longest sequence one request may have (prompt and output)
  * @param vocabularySize tokens in the vocabulary
  * @param embeddingLength width of {@link InferenceEngine#embed} vectors; 0 when the model cannot embed
+ *     (a decoder's are its final hidden states, mean-pooled unless {@code {arch}.pooling_type} says otherwise,
+ *     as llama.cpp's server gives them)
  * @param kvBytes off-heap bytes the engine's KV cache takes
  * @param maxSequences most requests generating at once; more wait in the queue
  */

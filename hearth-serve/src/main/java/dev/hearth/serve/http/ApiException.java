@@ -51,6 +51,15 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, "server_error", "server_overloaded", null, message, Math.max(1, retryAfterSeconds));
     }
 
+    /**
+     * What the client should see for {@code error}, however it was thrown: the mapping the
+     * server applies to what handlers throw, for handlers that must report an error themselves
+     * (in a stream already under way).
+     */
+    public static ApiException of(Throwable error) {
+        return Errors.toApi(error);
+    }
+
     public int status() {
         return status;
     }

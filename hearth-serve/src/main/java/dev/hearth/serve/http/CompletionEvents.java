@@ -155,6 +155,10 @@ public final class CompletionEvents implements AutoCloseable {
 
         @Override
         public void onToken(TokenOutput output) {
+            if (output.token() == TokenOutput.END) { // held-back text let go at the end: no token was generated
+                queue.add(new Token(index, output));
+                return;
+            }
             long now = System.nanoTime();
             if (lastTokenNanos < 0) {
                 metrics.timeToFirstToken.observe((now - submittedNanos) / 1e9);

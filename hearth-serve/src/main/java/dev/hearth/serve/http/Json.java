@@ -2,9 +2,13 @@ package dev.hearth.serve.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.util.Map;
 
 /**
  * The one JSON mapper of the HTTP layer. Response records are written with camelCase components
@@ -17,13 +21,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
     private Json() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** A JSON object as a map of plain Java values (maps, lists, strings, numbers, booleans, nulls). */
+    public static Map<String, Object> toMap(JsonNode object) {
+        return MAPPER.convertValue(object, new TypeReference<Map<String, Object>>() {});
     }
 
     /** {@code value} as JSON text. */

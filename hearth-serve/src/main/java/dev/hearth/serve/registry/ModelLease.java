@@ -1,6 +1,5 @@
 package dev.hearth.serve.registry;
 
-import dev.hearth.model.generate.ChatPrompt;
 import dev.hearth.serve.engine.InferenceEngine;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,13 +12,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ModelLease implements AutoCloseable {
     private final ModelRegistry registry;
     private final ModelRegistry.Entry entry;
-    private final ModelRegistry.Loaded loaded;
+    private final InferenceEngine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ModelLease(ModelRegistry registry, ModelRegistry.Entry entry, ModelRegistry.Loaded loaded) {
+    ModelLease(ModelRegistry registry, ModelRegistry.Entry entry, InferenceEngine engine) {
         this.registry = registry;
         this.entry = entry;
-        this.loaded = loaded;
+        this.engine = engine;
     }
 
     /** The name the client asked for. */
@@ -28,12 +27,7 @@ public final class ModelLease implements AutoCloseable {
     }
 
     public InferenceEngine engine() {
-        return loaded.engine();
-    }
-
-    /** The model's chat template over its tokenizer, built once per loaded model. */
-    public ChatPrompt chatPrompt() {
-        return loaded.chatPrompt();
+        return engine;
     }
 
     @Override

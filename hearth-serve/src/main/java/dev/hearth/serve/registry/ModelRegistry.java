@@ -1,6 +1,5 @@
 package dev.hearth.serve.registry;
 
-import dev.hearth.model.generate.ChatPrompt;
 import dev.hearth.serve.engine.EngineInfo;
 import dev.hearth.serve.engine.EngineStats;
 import dev.hearth.serve.engine.InferenceEngine;
@@ -56,8 +55,8 @@ public final class ModelRegistry implements AutoCloseable {
         final ModelSource source;
         final long fileBytes;
         final Instant modified;
-        Loaded loaded;
-        CompletableFuture<Loaded> loading;
+        InferenceEngine engine; // null while not loaded
+        CompletableFuture<InferenceEngine> loading;
         long bytes; // reserved while loading, then measured
         int inUse;
         long lastUsedNanos;
@@ -68,9 +67,6 @@ public final class ModelRegistry implements AutoCloseable {
             this.modified = modified;
         }
     }
-
-    /** An open engine and what is derived from it once. */
-    record Loaded(InferenceEngine engine, ChatPrompt chatPrompt) {}
 
     ModelRegistry(List<ModelSource> sources, RegistryOptions options, EngineOpener opener, LongSupplier nanoTime,
                   boolean sweep) throws IOException {
@@ -106,9 +102,9 @@ public final class ModelRegistry implements AutoCloseable {
         Instant wallNow = Instant.now();
         List<ModelStatus> list = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            EngineInfo info = e.loaded == null ? null : e.loaded.engine().info();
+            EngineInfo info = e.engine == null ? null : e.engine.info();
             Instant unloadsAt = null;
-            if (e.loaded != null && e.inUse == 0 && !options.keepAlive().isNegative()) {
+            if (e.engine != null && e.inUse == 0 && !options.keepAlive().isNegative()) {
                 long left = Math.max(0, options.keepAlive().toNanos() - (now - e.lastUsedNanos));
                 unloadsAt = wallNow.plusNanos(left);
             }
@@ -135,7 +131,7 @@ public final class ModelRegistry implements AutoCloseable {
         if (entry == null) {
             throw new UnknownModelException(name);
         }
-        CompletableFuture<Loaded> load;
+        CompletableFuture<InferenceEngine> load;
         boolean loadHere = false;
         List<InferenceEngine> evicted;
         synchronized (this) {
@@ -143,8 +139,8 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new ModelUnavailableException("the server is shutting down", BUSY_RETRY_SECONDS);
             }
             entry.inUse++;
-            if (entry.loaded != null) {
-                return new ModelLease(this, entry, entry.loaded);
+            if (entry.engine != null) {
+                return new ModelLease(this, entry, entry.engine);
             }
             evicted = List.of();
             if (entry.loading == null) {
@@ -176,7 +172,7 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    private void load(Entry entry, CompletableFuture<Loaded> load) {
+    private void load(Entry entry, CompletableFuture<InferenceEngine> load) {
         String name = entry.source.name();
         InferenceEngine engine;
         try {
@@ -191,8 +187,6 @@ public final class ModelRegistry implements AutoCloseable {
             load.completeExceptionally(new ModelLoadFailedException(name, e));
             return;
         }
-        Loaded loaded = new Loaded(engine, ChatPrompt.of(engine.chatTemplate(), engine.tokenizer(),
-                "the chat template of '" + name + "'"));
         List<InferenceEngine> toClose;
         boolean stoppedMeanwhile;
         synchronized (this) {
@@ -206,7 +200,7 @@ public final class ModelRegistry implements AutoCloseable {
                 long measured = info.fileBytes() + info.kvBytes();
                 usedBytes += measured - entry.bytes;
                 entry.bytes = measured;
-                entry.loaded = loaded;
+                entry.engine = engine;
                 entry.lastUsedNanos = nanoTime.getAsLong();
                 long over = usedBytes - options.memoryBudget();
                 toClose = over > 0 ? evictIdle(entry, over) : List.of();
@@ -217,7 +211,7 @@ public final class ModelRegistry implements AutoCloseable {
         if (stoppedMeanwhile) {
             load.completeExceptionally(new ModelUnavailableException("the server is shutting down", BUSY_RETRY_SECONDS));
         } else {
-            load.complete(loaded);
+            load.complete(engine);
         }
     }
 
@@ -258,15 +252,15 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private static boolean isIdle(Entry e) {
-        return e.loaded != null && e.inUse == 0;
+        return e.engine != null && e.inUse == 0;
     }
 
     /** Forgets {@code e}'s engine and returns it, for the caller to close outside the lock. */
     private InferenceEngine unload(Entry e) {
-        InferenceEngine engine = e.loaded.engine();
+        InferenceEngine engine = e.engine;
         usedBytes -= e.bytes;
         e.bytes = 0;
-        e.loaded = null;
+        e.engine = null;
         LOG.info("unloading model '{}'", e.source.name());
         return engine;
     }
@@ -276,7 +270,7 @@ public final class ModelRegistry implements AutoCloseable {
         synchronized (this) {
             entry.inUse--;
             entry.lastUsedNanos = nanoTime.getAsLong();
-            if (entry.inUse == 0 && entry.loaded != null && options.keepAlive().isZero()) {
+            if (entry.inUse == 0 && entry.engine != null && options.keepAlive().isZero()) {
                 unloaded = unload(entry);
             }
         }
@@ -308,8 +302,8 @@ public final class ModelRegistry implements AutoCloseable {
         Map<String, InferenceEngine> engines = new LinkedHashMap<>();
         synchronized (this) {
             entries.forEach((name, e) -> {
-                if (e.loaded != null) {
-                    engines.put(name, e.loaded.engine());
+                if (e.engine != null) {
+                    engines.put(name, e.engine);
                 }
             });
         }
@@ -342,7 +336,7 @@ public final class ModelRegistry implements AutoCloseable {
         List<InferenceEngine> engines = new ArrayList<>();
         synchronized (this) {
             stopping = true;
-            entries.values().stream().filter(e -> e.loaded != null).forEach(e -> engines.add(e.loaded.engine()));
+            entries.values().stream().filter(e -> e.engine != null).forEach(e -> engines.add(e.engine));
         }
         List<Thread> threads = engines.stream()
                 .map(engine -> Thread.ofVirtual().name("hearth-shutdown-" + engine.info().name())
@@ -364,7 +358,7 @@ public final class ModelRegistry implements AutoCloseable {
         List<InferenceEngine> engines = new ArrayList<>();
         synchronized (this) {
             stopping = true;
-            entries.values().stream().filter(e -> e.loaded != null).forEach(e -> engines.add(unload(e)));
+            entries.values().stream().filter(e -> e.engine != null).forEach(e -> engines.add(unload(e)));
         }
         if (sweeper != null) {
             sweeper.shutdownNow();

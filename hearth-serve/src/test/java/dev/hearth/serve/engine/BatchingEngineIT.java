@@ -279,6 +279,30 @@ class BatchingEngineIT {
     }
 
     @Test
+    void embeddingsAreUnitVectorsThatTellSimilarTextsFromDifferentOnes() throws Exception {
+        try (InferenceEngine engine = InferenceEngines.open(model, options())) {
+            Collector busy = new Collector(); // embeddings run between the steps of a generation
+            engine.submit(CompletionRequest.of(prompt("Lily"), GenerationParams.greedy(50)), busy);
+            List<float[]> vectors = engine.embed(List.of(prompt("The cat sat on the mat."),
+                    prompt("The cat sat on the mat."), prompt("The cat sat on a mat."), prompt("Tom ran to the big red ball.")));
+            assertThat(vectors).hasSize(4).allSatisfy(v -> assertThat(v).hasSize(engine.info().embeddingLength()));
+            assertThat(dot(vectors.get(0), vectors.get(0))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(vectors.get(1)).containsExactly(vectors.get(0));
+            assertThat(dot(vectors.get(0), vectors.get(2))).isGreaterThan(dot(vectors.get(0), vectors.get(3)));
+            busy.await();
+            assertThatThrownBy(() -> engine.embed(List.of(new int[0]))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
+    }
+
+    @Test
     void shutdownLetsRunningRequestsFinishThenRefusesNewOnes() throws Exception {
         InferenceEngine engine = InferenceEngines.open(model, options());
         try {

@@ -11,6 +11,7 @@ import dev.hearth.model.runtime.Model;
 import dev.hearth.model.runtime.ModelInfo;
 import dev.hearth.model.runtime.ModelLoadException;
 import dev.hearth.model.runtime.ModelOptions;
+import dev.hearth.model.runtime.Pooling;
 import dev.hearth.model.tokenizer.Tokenizer;
 
 /**
@@ -105,6 +106,45 @@ final class DecoderModel implements Model {
             kernels.rmsNorm(s.xb, i * c.dim(), s.x, last * c.dim(), w.outputNorm(), c.rmsEps(), c.dim());
         }
         kernels.matMul(w.output(), s.xb, 0, logits, 0, sequences);
+    }
+
+    @Override
+    public float[] embed(int[] tokens, Pooling pooling) {
+        if (tokens.length > c.contextLength()) {
+            throw new IllegalArgumentException("an input of " + tokens.length + " tokens; the context holds "
+                    + c.contextLength());
+        }
+        float[] pooled = new float[c.dim()];
+        try (KvCache cache = KvCache.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(),
+                Math.max(1, tokens.length), KvPrecision.F32)) {
+            check(cache, tokens, pooled, 0);
+            for (int from = 0; from < tokens.length; from += s.batch) {
+                int T = Math.min(s.batch, tokens.length - from);
+                single.clear();
+                single.add(cache, tokens, from, T);
+                transformer(single);
+                for (int t = 0; t < T; t++) {
+                    int position = from + t;
+                    boolean wanted = switch (pooling) {
+                        case MEAN -> true;
+                        case CLS -> position == 0;
+                        case LAST -> position == tokens.length - 1;
+                    };
+                    if (wanted) { // pooled += rmsnorm(x[t])
+                        kernels.rmsNorm(s.xb, 0, s.x, t * c.dim(), w.outputNorm(), c.rmsEps(), c.dim());
+                        kernels.add(pooled, 0, s.xb, 0, c.dim());
+                    }
+                }
+            }
+        }
+        double norm = 0;
+        for (float v : pooled) {
+            norm += (double) v * v;
+        }
+        if (norm > 0) {
+            kernels.scale(pooled, 0, (float) (1 / Math.sqrt(norm)), pooled.length);
+        }
+        return pooled;
     }
 
     @Override
