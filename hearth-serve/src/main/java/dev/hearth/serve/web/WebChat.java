@@ -44,9 +44,9 @@ public final class WebChat implements Api {
     private static final String ASSETS = "/assets/";
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.(js|css|svg)");
     private static final Map<String, String> CONTENT_TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
-            "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8",
+            "html", "text/html;charset=utf-8",
+            "js", "text/javascript;charset=utf-8",
+            "css", "text/css;charset=utf-8",
             "svg", "image/svg+xml");
 
     /** A file as served: its bytes, content type and ETag. */

@@ -65,7 +65,7 @@ class WebChatTest {
     void servesThePageWithAStrictContentSecurityPolicy() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
         String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertThat(csp).contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'")
                 .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:", "*");
@@ -96,8 +96,8 @@ class WebChatTest {
             HttpResponse<String> response = get("/assets/" + asset);
             assertThat(response.statusCode()).as(asset).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).as(asset).hasValue(switch (asset) {
-                case "app.js" -> "text/javascript; charset=utf-8";
-                case "app.css" -> "text/css; charset=utf-8";
+                case "app.js" -> "text/javascript;charset=utf-8";
+                case "app.css" -> "text/css;charset=utf-8";
                 default -> "image/svg+xml";
             });
             assertThat(response.headers().firstValue("Content-Security-Policy")).as(asset).isPresent();
@@ -107,7 +107,7 @@ class WebChatTest {
             for (String imported : imports.results().map(m -> m.group(1)).toList()) {
                 HttpResponse<String> response = get("/assets/" + imported);
                 assertThat(response.statusCode()).as(module + " imports " + imported).isEqualTo(200);
-                assertThat(response.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("text/javascript;charset=utf-8");
             }
         }
     }
@@ -133,7 +133,7 @@ class WebChatTest {
                 "/assets/..%5CWebChat.class", "/assets/../web/WebChat.class", "/assets/index.html", "/assets/.hidden.js")) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isIn(400, 404);
-            assertThat(response.body()).as(path).doesNotContain("<html", "WebChat");
+            assertThat(response.body()).as(path).startsWith("{\"error\"").doesNotContain("<html", "java/lang");
         }
         WebChat web = new WebChat();
         assertThat(web.asset("app.js")).isPresent();
