@@ -80,7 +80,7 @@ class WebChatIT {
     static volatile PacedEngine engine;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         requireChromium();
         Path data = TestData.file("stories260k");
         Path model = Llama2cConverter.convert(data.resolve("stories260K.bin"), data.resolve("tok512.bin"),
@@ -92,6 +92,8 @@ class WebChatIT {
         Path keys = Files.writeString(dir.resolve("keys"), ApiKeys.hash(KEY) + "\n");
         server = HearthServer.create(ServerConfig.defaults().withPort(0).withApiKeys(ApiKeys.load(keys)), registry,
                 List.of(OpenAiApi.create(), new WebChat()), line -> { }).start();
+        chat(Map.of("model", MODEL, "max_tokens", 1, "messages", List.of(Map.of("role", "user", "content", "Hi"))));
+        assertThat(engine).as("the model is loaded, so every test finds its engine").isNotNull();
         browser = chromium(dir.resolve("profile"));
     }
 
@@ -193,6 +195,7 @@ class WebChatIT {
     void stopEndsTheGenerationOnTheServer() {
         openWithSettings(400);
         engine.pauseMillis = 40; // 400 tokens would take 16 s
+        engine.last = null;
         ask("Once upon a time");
         waitUntil(b -> "streaming".equals(answer().get(0)) && !answer().get(1).isEmpty());
         browser.findElement(By.id("stop")).click();
@@ -212,8 +215,9 @@ class WebChatIT {
     @Test
     void keepsConversationsAcrossReloads() {
         openWithSettings(20);
-        ask("Lily");
+        browser.findElement(By.id("prompt")).sendKeys("Lily", Keys.chord(Keys.SHIFT, Keys.ENTER), "and Tom", Keys.ENTER);
         waitUntil(b -> "done".equals(answer().get(0)));
+        assertThat(storedMessages(0).getFirst()).containsEntry("content", "Lily\nand Tom"); // Shift+Enter: a new line
         String lilyAnswer = answer().get(1);
         browser.findElement(By.id("new-chat")).click();
         ask("Tom");
@@ -226,7 +230,7 @@ class WebChatIT {
         assertThat(browser.findElement(By.cssSelector(".conversations [aria-current=true]")).getText()).isEqualTo("Tom");
 
         browser.findElement(By.xpath("//ul[@id='conversations']//button[text()='Lily']")).click();
-        assertThat(browser.findElement(By.cssSelector("article.user .content")).getText()).isEqualTo("Lily");
+        assertThat(browser.findElement(By.cssSelector("article.user .content")).getText()).isEqualTo("Lily\nand Tom");
         assertThat(answer().get(1)).isEqualTo(lilyAnswer);
 
         browser.findElement(By.cssSelector("[aria-label='Delete conversation: Tom']")).click();

@@ -1,6 +1,7 @@
-// The chat page: conversations in the sidebar, the open one in the log, the composer below.
-// Answers stream from the server's OpenAI API and render as Markdown while they arrive; Stop
-// (or Escape) aborts the request, which makes the server cancel the generation.
+// The chat page: conversations in the sidebar (a drawer on narrow screens), the open one in the
+// log, the composer below. Answers stream from the server's OpenAI API and render as Markdown
+// while they arrive; Stop (or Escape) aborts the request, which makes the server cancel the
+// generation.
 
 import { listModels, streamChat } from './api.js';
 import { renderMarkdown } from './markdown.js';
@@ -121,15 +122,22 @@ function setAnswering(on) {
 // ---- conversations ----
 
 function switchTo(c) {
-  stop();
+  if (c !== conversation) {
+    stop(); // an answer is written only into the conversation on screen
+  }
   conversation = c;
   store.open(c);
   hideError();
   renderSidebar();
   renderConversation();
-  $('sidebar').classList.remove('shown');
-  $('toggle-sidebar').setAttribute('aria-expanded', 'false');
+  showSidebar(false);
   $('prompt').focus();
+}
+
+/** Shows or hides the sidebar where it is a drawer (narrow screens); elsewhere it is always shown. */
+function showSidebar(shown) {
+  $('sidebar').classList.toggle('shown', shown);
+  $('toggle-sidebar').setAttribute('aria-expanded', String(shown));
 }
 
 function newConversation() {
@@ -299,7 +307,9 @@ function bindControls() {
     }
   });
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && answering) {
+    if (e.key === 'Escape' && $('sidebar').classList.contains('shown')) {
+      showSidebar(false);
+    } else if (e.key === 'Escape') {
       stop();
     }
   });
@@ -312,10 +322,11 @@ function bindControls() {
       copyCode(copy);
     }
   });
-  $('toggle-sidebar').addEventListener('click', () => {
-    const shown = $('sidebar').classList.toggle('shown');
-    $('toggle-sidebar').setAttribute('aria-expanded', String(shown));
+  $('toggle-sidebar').addEventListener('click', (e) => {
+    e.stopPropagation(); // not a click on the chat, which hides the drawer
+    showSidebar(!$('sidebar').classList.contains('shown'));
   });
+  document.querySelector('main').addEventListener('click', () => showSidebar(false));
 }
 
 store.open(conversation);
