@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Run large language models on your own machines, in pure Java.",
         subcommands = {InfoCommand.class, TokenizeCommand.class, ConvertCommand.class, GenerateCommand.class,
-                RunCommand.class, SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RunCommand.class, ServeCommand.class, SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Hearth implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -32,6 +32,7 @@ class LayeringTest {
         // guards the rules below against passing on an empty import (e.g. an unreadable class-file version)
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.compute.tensor")).isTrue();
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.model.gguf")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.serve.http")).isTrue();
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.cli")).isTrue();
     }
 
@@ -57,6 +58,16 @@ class LayeringTest {
         noClasses().that().resideOutsideOfPackage("dev.hearth.compute..")
                 .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector..")
                 .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void theServerSeesModelsOnlyThroughTheEngineSeam() {
+        // the HTTP layer, the APIs and the registry use the engine and the model's tokenizer,
+        // template, generate and sampling packages, never a model class or an architecture
+        noClasses().that().resideInAPackage("dev.hearth.serve..")
+                .and().resideOutsideOfPackage("dev.hearth.serve.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.hearth.model.runtime..", "dev.hearth.model.arch..")
                 .check(classes);
     }
 

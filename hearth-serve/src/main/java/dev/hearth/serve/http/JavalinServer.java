@@ -36,6 +36,7 @@ final class JavalinServer implements HearthServer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Javalin app;
     private volatile boolean stopping;
+    private volatile int port = -1; // kept: once stopped, the connector no longer knows it
     private boolean stopped; // guarded by this
 
     JavalinServer(ServerConfig config, ModelRegistry registry, List<Api> apis, Consumer<String> requestLog) {
@@ -72,6 +73,7 @@ final class JavalinServer implements HearthServer {
     public HearthServer start() {
         try {
             app.start();
+            port = app.port();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + (e.getMessage() == null ? e : e.getMessage()), e);
@@ -81,7 +83,10 @@ final class JavalinServer implements HearthServer {
 
     @Override
     public int port() {
-        return app.port();
+        if (port < 0) {
+            throw new IllegalStateException("the server has not been started");
+        }
+        return port;
     }
 
     @Override

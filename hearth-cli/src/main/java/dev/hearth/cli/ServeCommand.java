@@ -1,0 +1,289 @@
+package dev.hearth.cli;
+
+import dev.hearth.model.runtime.KvPrecision;
+import dev.hearth.serve.engine.EngineOptions;
+import dev.hearth.serve.engine.InferenceEngines;
+import dev.hearth.serve.http.ApiKeys;
+import dev.hearth.serve.http.HearthServer;
+import dev.hearth.serve.http.Limits;
+import dev.hearth.serve.http.ServerConfig;
+import dev.hearth.serve.openai.OpenAiApi;
+import dev.hearth.serve.registry.ModelRegistry;
+import dev.hearth.serve.registry.ModelSource;
+import dev.hearth.serve.registry.RegistryOptions;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hearth serve MODEL.gguf…}: the OpenAI-compatible API over one or more models, until
+ * SIGTERM or Ctrl-C, which shut it down gracefully. One line with the URL goes to standard output;
+ * each answered request is logged to standard error as {@code METHOD /path STATUS MSms}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve models over HTTP with OpenAI's API (/v1/chat/completions, /v1/completions, "
+                + "/v1/embeddings, /v1/models), plus /health and /metrics (Prometheus).",
+                "Models are loaded on first use and unloaded when idle. Stops gracefully on SIGTERM or Ctrl-C."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "MODEL.gguf", arity = "0..*", description = "Models to serve, named after their files.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "[NAME=]PATH", description = "A model to serve, named NAME (default: the file name without .gguf); repeatable.")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--models-dir", paramLabel = "DIR", description = "Serve every *.gguf in DIR.")
+    Path modelsDir;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer KEY' on every route but /health, KEY being one whose SHA-256 is a line of FILE (see --hash-key).")
+    Path apiKeyFile;
+
+    @Option(names = "--hash-key", description = "Read a key from standard input, print the line for --api-key-file, and exit.")
+    boolean hashKey;
+
+    @Option(names = "--keep-alive", paramLabel = "DURATION", defaultValue = "5m", converter = Quantities.DurationConverter.class,
+            description = "Unload a model idle this long (default: ${DEFAULT-VALUE}; 0 at once, -1 never).")
+    Duration keepAlive;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = Quantities.SizeConverter.class,
+            description = "Most memory the loaded models take together, files and KV caches (default: 3/4 of the RAM).")
+    Long memoryBudget;
+
+    @Option(names = "--threads", paramLabel = "K", description = "Threads per model's forward pass (default: one per processor).")
+    Integer threads;
+
+    @Option(names = "--ctx", paramLabel = "C", description = "Longest sequence (prompt and answer) per request (default: the model's, as far as --kv-budget holds).")
+    Integer contextLength;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Most requests generating at once, per model (default: 16).")
+    Integer parallel;
+
+    @Option(names = "--queue", paramLabel = "N", description = "Most requests waiting per model; more are refused with 503 (default: 64).")
+    Integer queue;
+
+    @Option(names = "--kv-budget", paramLabel = "SIZE", converter = Quantities.SizeConverter.class,
+            description = "KV-cache memory per model, shared by its requests (default: 1g).")
+    Long kvBudget;
+
+    @Option(names = "--kv", paramLabel = "f16|f32", description = "Precision of the KV cache (default: f16).")
+    KvPrecision kvPrecision;
+
+    @Option(names = "--kv-block", paramLabel = "N", description = "Positions per KV-cache block, the unit of prefix reuse (default: 32).")
+    Integer kvBlock;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Most tokens one forward step runs, over all requests (default: 512).")
+    Integer batchTokens;
+
+    @Option(names = "--prefill-chunk", paramLabel = "N", description = "Most prompt tokens of one request per step (default: 256).")
+    Integer prefillChunk;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "8m", converter = Quantities.SizeConverter.class,
+            description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "1000", description = "Most messages in a chat request (default: ${DEFAULT-VALUE}).")
+    int maxMessages;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "8192",
+            description = "Most tokens a request may ask to generate, and the limit of those that name none (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--max-n", paramLabel = "N", defaultValue = "8", description = "Most choices (n) per request (default: ${DEFAULT-VALUE}).")
+    int maxChoices;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Quantities.DurationConverter.class,
+            description = "On SIGTERM, how long requests in flight may run on before they are cancelled (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine commandLine = spec.commandLine();
+        if (hashKey) {
+            return printHash(commandLine);
+        }
+        ServerConfig config = serverConfig(commandLine);
+        RegistryOptions registryOptions = new RegistryOptions(engineOptions(commandLine), keepAlive, memoryBudget(commandLine));
+        List<ModelSource> sources = sources(commandLine);
+        PrintWriter err = commandLine.getErr();
+        try (ModelRegistry registry = ModelRegistry.create(sources, registryOptions, InferenceEngines::open)) {
+            HearthServer server = HearthServer.create(config, registry, List.of(OpenAiApi.create()), line -> {
+                err.println(line);
+                err.flush();
+            });
+            server.start();
+            PrintWriter out = commandLine.getOut();
+            out.println("Hearth is listening on " + server.url() + " (models: "
+                    + String.join(", ", sources.stream().map(ModelSource::name).toList()) + ")");
+            out.flush();
+            awaitStop(server, registry);
+        }
+        return 0;
+    }
+
+    /**
+     * Blocks until SIGTERM/Ctrl-C (the shutdown hook stops the server) or, when run in-process, until
+     * this thread is interrupted (then this thread stops it).
+     */
+    private static void awaitStop(HearthServer server, ModelRegistry registry) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = Thread.ofPlatform().name("hearth-shutdown").unstarted(() -> {
+            server.stop();
+            registry.close();
+            stopped.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook is running already
+            }
+            server.stop();
+        }
+    }
+
+    private int printHash(CommandLine commandLine) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String key = in.readLine();
+        if (key == null || key.isEmpty()) {
+            throw new ParameterException(commandLine, "--hash-key reads the key from standard input, which was empty");
+        }
+        commandLine.getOut().println(ApiKeys.hash(key));
+        commandLine.getOut().flush();
+        return 0;
+    }
+
+    private List<ModelSource> sources(CommandLine commandLine) throws IOException {
+        List<ModelSource> sources = new ArrayList<>();
+        for (Path file : files) {
+            sources.add(source(commandLine, "MODEL.gguf", file.toString()));
+        }
+        for (String model : models) {
+            sources.add(source(commandLine, "--model", model));
+        }
+        if (modelsDir != null) {
+            List<ModelSource> found = ModelSource.scan(modelsDir);
+            if (found.isEmpty()) {
+                throw new ParameterException(commandLine, "Invalid value for option '--models-dir': no *.gguf files in " + modelsDir);
+            }
+            sources.addAll(found);
+        }
+        if (sources.isEmpty()) {
+            throw new ParameterException(commandLine, "give at least one model: MODEL.gguf, --model or --models-dir");
+        }
+        return sources;
+    }
+
+    private static ModelSource source(CommandLine commandLine, String option, String spec) {
+        try {
+            ModelSource source = ModelSource.parse(spec);
+            if (!java.nio.file.Files.isRegularFile(source.path())) {
+                throw new IllegalArgumentException(source.path() + ": no such file");
+            }
+            return source;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "Invalid value for " + option + " '" + spec + "': " + e.getMessage());
+        }
+    }
+
+    private ServerConfig serverConfig(CommandLine commandLine) throws IOException {
+        atLeast(commandLine, "--port", port, 0);
+        if (port > 65535) {
+            throw new ParameterException(commandLine, "Invalid value for option '--port': must be at most 65535, got " + port);
+        }
+        atLeast(commandLine, "--max-body", maxBody, 1);
+        atLeast(commandLine, "--max-messages", maxMessages, 1);
+        atLeast(commandLine, "--max-tokens", maxTokens, 1);
+        atLeast(commandLine, "--max-n", maxChoices, 1);
+        if (shutdownTimeout.isNegative()) {
+            throw new ParameterException(commandLine, "Invalid value for option '--shutdown-timeout': must not be negative");
+        }
+        ApiKeys keys = ApiKeys.none();
+        if (apiKeyFile != null) {
+            try {
+                keys = ApiKeys.load(apiKeyFile);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(commandLine, "Invalid value for option '--api-key-file': " + e.getMessage());
+            }
+        }
+        Limits limits = new Limits(maxBody, maxMessages, maxTokens, maxChoices, Limits.defaults().maxInputs());
+        return ServerConfig.defaults().withHost(host).withPort(port).withApiKeys(keys).withLimits(limits)
+                .withShutdownTimeout(shutdownTimeout);
+    }
+
+    private static void atLeast(CommandLine commandLine, String option, long value, long min) {
+        if (value < min) {
+            throw new ParameterException(commandLine, "Invalid value for option '" + option + "': must be at least " + min
+                    + ", got " + value);
+        }
+    }
+
+    /** {@link EngineOptions#defaults()} with what the options set, each checked and named when wrong. */
+    private EngineOptions engineOptions(CommandLine commandLine) {
+        EngineOptions o = EngineOptions.defaults();
+        o = with(commandLine, "--threads", o, threads, EngineOptions::withThreads);
+        o = with(commandLine, "--ctx", o, contextLength, EngineOptions::withContextLength);
+        o = with(commandLine, "--parallel", o, parallel, EngineOptions::withMaxSequences);
+        o = with(commandLine, "--queue", o, queue, EngineOptions::withMaxQueue);
+        o = with(commandLine, "--kv-budget", o, kvBudget, EngineOptions::withKvMemoryBudget);
+        o = with(commandLine, "--kv", o, kvPrecision, EngineOptions::withKvPrecision);
+        o = with(commandLine, "--kv-block", o, kvBlock, EngineOptions::withKvBlockSize);
+        o = with(commandLine, "--batch", o, batchTokens, EngineOptions::withMaxBatchTokens);
+        return with(commandLine, "--prefill-chunk", o, prefillChunk, EngineOptions::withPrefillChunk);
+    }
+
+    private static <T> EngineOptions with(CommandLine commandLine, String option, EngineOptions options, T value,
+                                          BiFunction<EngineOptions, T, EngineOptions> setter) {
+        if (value == null) {
+            return options;
+        }
+        try {
+            return setter.apply(options, value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "Invalid value for option '" + option + "': " + e.getMessage());
+        }
+    }
+
+    private long memoryBudget(CommandLine commandLine) {
+        if (memoryBudget == null) {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return os.getTotalMemorySize() / 4 * 3;
+        }
+        if (memoryBudget <= 0) {
+            throw new ParameterException(commandLine, "Invalid value for option '--memory-budget': must be positive, got " + memoryBudget);
+        }
+        return memoryBudget;
+    }
+}
