@@ -8,7 +8,7 @@ import { renderMarkdown } from './markdown.js';
 import { Store, UNTITLED } from './store.js';
 
 const $ = (id) => document.getElementById(id);
-const store = new Store(localStorage);
+const store = new Store(localStorage, showError);
 const settings = store.settings();
 let conversation = store.current() ?? store.conversations()[0] ?? store.create();
 let answering = null; // {controller, conversation} while an answer streams
@@ -259,7 +259,8 @@ async function loadModels() {
     }
   } catch (error) {
     select.replaceChildren();
-    showError(`Cannot list the models: ${error.message}`);
+    const hint = error.status === 401 ? ' Enter your key under Settings.' : '';
+    showError(`Cannot list the models: ${error.message}.${hint}`);
   }
 }
 

@@ -28,8 +28,10 @@ function newId() {
  * settings, over a Storage (localStorage in the page).
  */
 export class Store {
-  constructor(storage) {
+  /** `onFull(message)` hears of a write the storage refused (it holds about 5 MB per site). */
+  constructor(storage, onFull) {
     this.storage = storage;
+    this.onFull = onFull;
     this.list = read(storage, CONVERSATIONS, []);
     for (const m of this.list.flatMap((c) => c.messages)) {
       if (m.state === 'streaming') {
@@ -53,7 +55,7 @@ export class Store {
   }
 
   open(conversation) {
-    this.storage.setItem(CURRENT, conversation.id);
+    this.write(CURRENT, conversation.id);
   }
 
   create() {
@@ -66,12 +68,12 @@ export class Store {
   /** Writes the conversation (changed in place) and marks it as the newest. */
   save(conversation) {
     conversation.updated = Date.now();
-    this.storage.setItem(CONVERSATIONS, JSON.stringify(this.list));
+    this.write(CONVERSATIONS, JSON.stringify(this.list));
   }
 
   remove(id) {
     this.list = this.list.filter((c) => c.id !== id);
-    this.storage.setItem(CONVERSATIONS, JSON.stringify(this.list));
+    this.write(CONVERSATIONS, JSON.stringify(this.list));
   }
 
   settings() {
@@ -79,6 +81,14 @@ export class Store {
   }
 
   saveSettings(settings) {
-    this.storage.setItem(SETTINGS, JSON.stringify(settings));
+    this.write(SETTINGS, JSON.stringify(settings));
+  }
+
+  write(key, value) {
+    try {
+      this.storage.setItem(key, value);
+    } catch {
+      this.onFull('The browser\'s storage for this page is full: delete old conversations to keep new ones.');
+    }
   }
 }
