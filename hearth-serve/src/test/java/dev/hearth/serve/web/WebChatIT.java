@@ -255,6 +255,7 @@ class WebChatIT {
         assertThat(browser.findElement(By.id("error-text")).getText()).isEqualTo(expected);
         assertThat(browser.findElement(By.id("prompt")).getDomProperty("value")).isEqualTo(tooLong);
         assertThat(browser.findElements(By.cssSelector("article.message"))).isEmpty();
+        assertThat(sidebar()).containsExactly("New chat");
     }
 
     /** The renderer alone, on crafted input: each construct, and markup that must stay text. */
@@ -311,6 +312,31 @@ class WebChatIT {
         assertThat(texts.apply("").getFirst()).contains("<svg onload=alert(1)></svg>");
         assertThat(browser.findElements(By.cssSelector("#probe img, #probe svg, #probe script, #probe b, "
                 + "#probe [onerror], #probe [onload]"))).isEmpty();
+    }
+
+    /** The page's SSE reader alone, on streams cut at awkward places: inside a line, between CR and LF, inside a character. */
+    @Test
+    void readsServerSentEventsHoweverTheStreamIsCut() {
+        openWithSettings(20);
+        List<String> chunks = List.of(": keep-alive\n\n", "data: {\"a\":", "1}\r", "\n\r\ndata: x\r", "\ndata:y\n\n",
+                "event: ignored\ndata: é\n\n", "data: [DONE]\n\n", "data: never ended");
+        Object events = browser.executeAsyncScript("""
+                const [chunks, done] = arguments;
+                const read = async (m, pieces) => {
+                  const body = new ReadableStream({ start(c) { pieces.forEach((p) => c.enqueue(p)); c.close(); } });
+                  const events = [];
+                  for await (const data of m.sseData(body)) events.push(data);
+                  return events;
+                };
+                import('/assets/sse.js').then(async (m) => {
+                  const encoder = new TextEncoder();
+                  const bytes = encoder.encode(chunks.join(''));
+                  const fives = [];
+                  for (let i = 0; i < bytes.length; i += 5) fives.push(bytes.slice(i, i + 5));
+                  done([await read(m, chunks.map((c) => encoder.encode(c))), await read(m, fives)]);
+                });""", chunks);
+        List<String> expected = List.of("{\"a\":1}", "x\ny", "é", "[DONE]");
+        assertThat(events).isEqualTo(List.of(expected, expected));
     }
 
     /** A Markdown answer kept in the browser renders in the conversation, and its code can be copied. */

@@ -219,6 +219,9 @@ async function send() {
     } else if (!answer.content) {
       // Nothing was written: take the question back, to send again once the cause is fixed.
       chat.messages.splice(chat.messages.indexOf(question), 2);
+      if (!chat.messages.length) {
+        chat.title = UNTITLED;
+      }
       if (chat === conversation && !$('prompt').value) {
         $('prompt').value = text;
       }
@@ -233,6 +236,7 @@ async function send() {
     if (store.get(chat.id)) {
       store.save(chat);
     }
+    renderSidebar();
     if (chat === conversation) {
       renderConversation();
     }
