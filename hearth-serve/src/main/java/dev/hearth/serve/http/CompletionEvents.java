@@ -128,7 +128,7 @@ public final class CompletionEvents implements AutoCloseable {
     }
 
     /** {@code error} as thrown from a request thread: runtime exceptions as they are, others wrapped. */
-    public static RuntimeException asRuntime(Throwable error) {
+    private static RuntimeException asRuntime(Throwable error) {
         return error instanceof RuntimeException r ? r : new IllegalStateException("the completion failed: " + error, error);
     }
 

@@ -24,14 +24,6 @@ public record ChatCompletionChunk(String id, String object, long created, String
         public static Delta content(String text) {
             return new Delta(null, text, null, null);
         }
-
-        public static Delta toolCall(ToolCallDelta call) {
-            return new Delta(null, null, List.of(call), null);
-        }
-
-        public static Delta reasoning(String text) {
-            return new Delta(null, null, null, text);
-        }
     }
 
     /**

@@ -113,11 +113,6 @@ public final class ModelRegistry implements AutoCloseable {
         return list;
     }
 
-    /** Whether a model of this name is served. */
-    public boolean contains(String name) {
-        return entries.containsKey(name); // never changes after construction
-    }
-
     /**
      * The model for one request, loading it first if it is not loaded (which may take seconds;
      * other callers for the same model wait for the same load).
