@@ -7,8 +7,9 @@
 //   node clients.mjs --url http://127.0.0.1:8080 --model stories --width 64 --stream-model tiny \
 //       [--key sk-…] [--models stories,tiny]
 //
-// --model      a served decoder model whose greedy answers are compared (stories260K: any chat
-//              template, any text; determinism is what counts)
+// --model      a served decoder model whose answers are compared: the same request must give the
+//              same greedy answer whole, streamed, and through either API (stories260K does; its
+//              words need not make sense)
 // --width      the width of that model's embeddings (its hidden size)
 // --stream-model  a model whose long answer is aborted mid-stream (a synthetic model's random
 //              weights rarely end an answer early)
@@ -16,8 +17,8 @@
 // --key        the API key, when the server wants one
 //
 // The packages are pinned in package-lock.json (`npm ci` here). openai 7 declares Node.js 22 in
-// its `engines` (npm warns EBADENGINE on Node.js 20, the machines' Node); everything used here
-// runs on Node.js 20 too, which this script checks every run.
+// its `engines` (npm warns EBADENGINE on Node.js 20, the machines' Node); what this script uses
+// works on Node.js 20 as well, as each run shows.
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
 
@@ -46,6 +47,7 @@ for (const required of ['url', 'model', 'width', 'stream-model']) {
 const URL_BASE = args.url.replace(/\/+$/, '');
 const MODEL = args.model;
 const WIDTH = Number.parseInt(args.width, 10);
+if (!(WIDTH > 0)) usage(`--width must be a positive number, got ${args.width}`);
 const STREAM_MODEL = args['stream-model'];
 const MODELS = args.models ? args.models.split(',') : [MODEL, STREAM_MODEL];
 const KEY = args.key ?? 'none'; // the openai client insists on a key, even for a server without keys
