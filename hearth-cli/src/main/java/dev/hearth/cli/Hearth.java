@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
  * <p>Failures print one line, {@code hearth: <what went wrong>}, and exit 1 (usage errors exit 2);
  * {@code --debug} adds the stack trace.
  */
-@Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
+@Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth " + Hearth.VERSION,
         description = "Run large language models on your own machines, in pure Java.",
         subcommands = {InfoCommand.class, TokenizeCommand.class, ConvertCommand.class, GenerateCommand.class,
                 RunCommand.class, ServeCommand.class, SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Hearth implements Runnable {
+    /** Hearth's version, as {@code --version} and Ollama's {@code /api/version} report it. */
+    static final String VERSION = "0.1.0";
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces for errors.")

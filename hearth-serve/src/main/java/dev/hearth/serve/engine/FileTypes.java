@@ -7,8 +7,11 @@ import dev.hearth.model.gguf.GgufSummary;
 import java.util.Comparator;
 import java.util.Map;
 
-/** The name of a model file's weight type, as llama.cpp and Ollama show it ({@code Q4_K_M}, {@code F16}). */
-final class FileTypes {
+/**
+ * The name of a model file's weight type, as llama.cpp and Ollama show it ({@code Q4_K_M}, {@code F16}).
+ * Public because the Ollama API names it for models that are not loaded, with no engine to ask.
+ */
+public final class FileTypes {
     // llama.cpp's llama_ftype numbers, as general.file_type holds them
     private static final Map<Long, String> NAMES = Map.ofEntries(Map.entry(0L, "F32"), Map.entry(1L, "F16"),
             Map.entry(2L, "Q4_0"), Map.entry(3L, "Q4_1"), Map.entry(7L, "Q8_0"), Map.entry(8L, "Q5_0"),
@@ -20,7 +23,7 @@ final class FileTypes {
     }
 
     /** {@code general.file_type}'s name, or else the type that holds most of the weights' bytes. */
-    static String name(GgufMetadata metadata, GgufSummary summary) {
+    public static String name(GgufMetadata metadata, GgufSummary summary) {
         var fileType = metadata.findLong("general.file_type");
         String named = fileType.isPresent() ? NAMES.get(fileType.getAsLong()) : null;
         return named != null ? named : summary.typeMix().entrySet().stream()

@@ -41,7 +41,7 @@ final class Logprobs {
 
     /** Fills {@code top[0 .. n)} with the {@code n} most likely tokens, most likely first. */
     private int mostLikely(float[] logits, int n) {
-        if (n == 0) { // only the chosen token's (logprobs without top_logprobs)
+        if (n == 0) { // logprobs without alternatives (OpenAI's logprobs: true alone)
             return 0;
         }
         int found = 0;

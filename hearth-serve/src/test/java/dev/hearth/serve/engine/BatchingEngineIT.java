@@ -243,7 +243,7 @@ class BatchingEngineIT {
     }
 
     @Test
-    void logprobsWithNoAlternativesGiveTheChosenTokensAlone() throws Exception {
+    void logprobsWithoutAlternativesGiveTheChosenTokensAlone() throws Exception {
         try (InferenceEngine engine = InferenceEngines.open(model, options())) {
             Collector c = new Collector();
             engine.submit(new CompletionRequest(prompt("Once upon a time"), GenerationParams.greedy(4), null, 0), c);
@@ -251,7 +251,7 @@ class BatchingEngineIT {
             for (TokenOutput output : c.outputs) {
                 if (output.token() != TokenOutput.END) {
                     assertThat(output.logprob().top()).isEmpty();
-                    assertThat(output.logprob().logprob()).isNegative();
+                    assertThat(output.logprob().logprob()).isLessThanOrEqualTo(0);
                 }
             }
         }
