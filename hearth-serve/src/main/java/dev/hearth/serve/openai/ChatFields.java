@@ -45,7 +45,9 @@ final class ChatFields {
         if (body.object("chat_template_kwargs").isPresent()) {
             variables.putAll(Json.toMap(body.raw("chat_template_kwargs")));
         }
-        return new ChatCompletionRequest(model, messages, options, ResponseFormat.parse(body), tools, toolChoice, variables);
+        ResponseFormat format = ResponseFormat.parse(body);
+        format.grammar(); // an unenforceable schema is a 400 before any model is loaded (compiling is cheap)
+        return new ChatCompletionRequest(model, messages, options, format, tools, toolChoice, variables);
     }
 
     private static ChatMessage message(Fields m) {

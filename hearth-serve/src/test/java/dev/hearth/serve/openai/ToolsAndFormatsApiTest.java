@@ -159,6 +159,9 @@ class ToolsAndFormatsApiTest {
                 + " {\"type\": \"object\", \"properties\": {\"zip\": {\"type\": \"string\", \"pattern\": \"[0-9]{5}\"}}}}}", 400);
         assertThat(format.at("/error/param").asText()).isEqualTo("response_format.json_schema.schema");
         assertThat(format.at("/error/message").asText()).contains("/properties/zip/pattern");
+        JsonNode early = post("/v1/chat/completions", "\"model\": \"nope\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}],"
+                + " \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"z\", \"schema\": {\"not\": {}}}}", 400);
+        assertThat(early.at("/error/param").asText()).as("before the model is looked up").isEqualTo("response_format.json_schema.schema");
         JsonNode text = post("/v1/completions", "\"model\": \"caller\", \"prompt\": \"x\", \"response_format\":"
                 + " {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"z\", \"schema\": {\"not\": {}}}}", 400);
         assertThat(text.at("/error/param").asText()).isEqualTo("response_format.json_schema.schema");
