@@ -60,7 +60,7 @@ if [ -z "${HEARTH-}" ]; then
       -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
       -newer "$jar" -print 2>/dev/null | head -n 1)" ]; then
     echo "run.sh: building hearth-cli/target/hearth.jar..." >&2
-    (cd "$root" && ./mvnw -q -B -pl hearth-cli -am package -Dmaven.test.skip=true >&2)
+    (cd "$root" && ./mvnw -q -B -pl hearth-cli -am package -DskipTests >&2)
   fi
 fi
 hearth() {

@@ -11,6 +11,7 @@ import dev.hearth.serve.openai.OpenAiApi;
 import dev.hearth.serve.registry.ModelRegistry;
 import dev.hearth.serve.registry.ModelSource;
 import dev.hearth.serve.registry.RegistryOptions;
+import dev.hearth.serve.web.WebChat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,13 +36,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hearth serve MODEL.gguf…}: the OpenAI-compatible API over one or more models, until
+ * {@code hearth serve MODEL.gguf…}: the OpenAI-compatible API and a chat page over one or more models, until
  * SIGTERM or Ctrl-C, which shut it down gracefully. One line with the URL goes to standard output;
  * each answered request is logged to standard error as {@code METHOD /path STATUS MSms}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve models over HTTP with OpenAI's API (/v1/chat/completions, /v1/completions, "
-                + "/v1/embeddings, /v1/models), plus /health and /metrics (Prometheus).",
+                + "/v1/embeddings, /v1/models), a chat page at /, plus /health and /metrics (Prometheus).",
                 "Models are loaded on first use and unloaded when idle. Stops gracefully on SIGTERM or Ctrl-C."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -136,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
         List<ModelSource> sources = sources(commandLine);
         PrintWriter err = commandLine.getErr();
         try (ModelRegistry registry = ModelRegistry.create(sources, registryOptions, InferenceEngines::open)) {
-            HearthServer server = HearthServer.create(config, registry, List.of(OpenAiApi.create()), line -> {
+            HearthServer server = HearthServer.create(config, registry, List.of(OpenAiApi.create(), new WebChat()), line -> {
                 err.println(line);
                 err.flush();
             });

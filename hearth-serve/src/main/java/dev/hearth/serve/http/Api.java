@@ -24,4 +24,13 @@ public interface Api {
 
     /** Registers this API's routes (Javalin's {@code get}, {@code post}, …). */
     void addRoutes(RoutesConfig routes, ApiContext context);
+
+    /**
+     * Whether {@code path}, one of this API's, may be fetched without a key when the server
+     * requires keys: true only for what holds nothing secret and that a browser fetches before it
+     * can send a key (a web page and its scripts). False for every path unless overridden.
+     */
+    default boolean isPublic(String path) {
+        return false;
+    }
 }

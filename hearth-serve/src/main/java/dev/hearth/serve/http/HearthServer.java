@@ -10,8 +10,8 @@ import java.util.function.Consumer;
  * a {@link ModelRegistry}, plus {@code GET /health} ({@code {"status":"ok"}}, never behind a key)
  * and {@code GET /metrics} (Prometheus text).
  *
- * <p>Every route but {@code /health} requires {@code Authorization: Bearer KEY} when
- * {@link ServerConfig#apiKeys()} holds keys. Each answered request goes to the request log as one
+ * <p>Every route but {@code /health} and those an {@link Api} declares {@linkplain Api#isPublic public}
+ * requires {@code Authorization: Bearer KEY} when {@link ServerConfig#apiKeys()} holds keys. Each answered request goes to the request log as one
  * line, {@code METHOD /path STATUS MSms}: no query string, header or body, so no key or prompt.
  *
  * <p>{@link #stop()} is graceful: the server stops accepting connections, refuses new requests on

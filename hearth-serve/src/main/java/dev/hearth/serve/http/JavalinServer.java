@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -148,7 +149,8 @@ final class JavalinServer implements HearthServer {
 
     /** Runs for requests that match a route, so an unknown path is a 404 with or without a key. */
     private void authenticate(Context ctx) {
-        if (!config.apiKeys().required() || ctx.path().equals("/health")) {
+        String path = ctx.path();
+        if (!config.apiKeys().required() || path.equals("/health") || apiFor(path).map(a -> a.isPublic(path)).orElse(false)) {
             return;
         }
         String key = ApiKeys.bearer(ctx.header("Authorization"));
@@ -177,13 +179,18 @@ final class JavalinServer implements HearthServer {
     }
 
     private ErrorFormat formatFor(String path) {
+        return apiFor(path).map(Api::errorFormat).orElse(ErrorFormat.OPENAI);
+    }
+
+    /** The API whose prefix is the longest one {@code path} starts with. */
+    private Optional<Api> apiFor(String path) {
         for (Api api : apis) {
             String prefix = api.pathPrefix();
             if (prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/")) {
-                return api.errorFormat();
+                return Optional.of(api);
             }
         }
-        return ErrorFormat.OPENAI;
+        return Optional.empty();
     }
 
     private void log(Context ctx, Float millis) {

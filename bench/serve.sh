@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Serving throughput: `hearth serve` under 1, 4, 8 and 16 concurrent streaming clients, one table.
+#
+#   bench/serve.sh [options] [MODEL]
+#
+# MODEL is a .gguf file or PRESET:TYPE (default qwen2.5-0.5b:q8_0), which `hearth synth` generates
+# into bench/models/ once. Options:
+#   -c LIST         concurrent clients, comma-separated (1,4,8,16)
+#   -r R            requests per client, one after another (3)
+#   -p P            prompt tokens of each request, about (100)
+#   -n N            max tokens of each answer (128)
+#   -t THREADS      threads of the server (the number of processors)
+#   --smoke         the tiny preset, 1 and 4 clients, few tokens: checks the pipeline end to end
+#
+# For each concurrency it prints aggregate generated tokens/s, the speed-up over one client, time
+# to first token p50/p99 and the mean inter-token latency, as bench/serve/load.mjs measures them
+# over HTTP. Needs JDK 25 and Node.js 20+.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench="$root/bench"
+client_counts=1,4,8,16
+reps=3
+prompt=100
+gen=128
+threads=$(nproc)
+smoke=false
+model=""
+command_line="bench/serve.sh $*"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -c) client_counts=$2; shift 2 ;;
+    -r) reps=$2; shift 2 ;;
+    -p) prompt=$2; shift 2 ;;
+    -n) gen=$2; shift 2 ;;
+    -t) threads=$2; shift 2 ;;
+    --smoke) smoke=true; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "serve.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) model=$1; shift ;;
+  esac
+done
+if $smoke; then
+  model=${model:-tiny:q8_0}
+  client_counts=1,4
+  reps=1
+  prompt=20
+  gen=8
+fi
+model=${model:-qwen2.5-0.5b:q8_0}
+
+. "$root/.mvn/find-jdk25.sh"
+jar="$root/hearth-cli/target/hearth.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root"/hearth-* -path '*/target' -prune -o \
+    \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print 2>/dev/null | head -n 1)" ]; then
+  echo "serve.sh: building hearth-cli/target/hearth.jar..." >&2
+  (cd "$root" && ./mvnw -q -B -pl hearth-cli -am package -DskipTests >&2)
+fi
+hearth() {
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+      -XX:+UseParallelGC -jar "$jar" "$@" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
+}
+
+if [[ "$model" == *:* && ! -f "$model" ]]; then
+  preset=${model%%:*}
+  type=${model##*:}
+  file="$bench/models/$preset-$type.gguf"
+  if [ ! -f "$file" ]; then
+    mkdir -p "$bench/models"
+    hearth synth --preset "$preset" --type "$type" -o "$file" >&2
+  fi
+else
+  file=$model
+fi
+name=$(basename "$file" .gguf)
+
+max_clients=$(tr ',' '\n' <<<"$client_counts" | sort -n | tail -n 1)
+port=$(( 20000 + RANDOM % 20000 ))
+log=$(mktemp)
+hearth serve --model "$file" --port "$port" --threads "$threads" --parallel "$max_clients" \
+    --ctx $(( (prompt * 2 + gen + 255) / 256 * 256 )) >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { cat "$log" >&2; echo "serve.sh: the server did not start" >&2; exit 1; }
+  sleep 0.2
+done
+# warm-up: the first request compiles the hot paths
+node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients 1 --requests 1 \
+    --prompt-tokens "$prompt" --max-tokens "$gen" >/dev/null
+
+echo "date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') ($(nproc) logical CPUs)"
+echo "jdk:      $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 's/.*Runtime.*(build \(.*\))/\1/p')"
+echo "model:    $file ($name), $threads threads"
+echo "requests: $reps per client, one after another; prompts of ~$prompt tokens, answers of up to $gen"
+echo "command:  $command_line"
+echo
+echo "| clients | requests | tokens/s | × 1 client | TTFT p50 (s) | TTFT p99 (s) | inter-token (ms) | prompt tokens |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+single=""
+for c in ${client_counts//,/ }; do
+  json=$(node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$c" \
+      --requests "$reps" --prompt-tokens "$prompt" --max-tokens "$gen")
+  node -e '
+    const r = JSON.parse(process.argv[1]);
+    const single = process.argv[2] ? Number(process.argv[2]) : r.tokens_per_s;
+    console.log(`| ${r.clients} | ${r.requests} | ${r.tokens_per_s.toFixed(1)} | ${(r.tokens_per_s / single).toFixed(2)} | ` +
+      `${r.ttft_p50_s.toFixed(2)} | ${r.ttft_p99_s.toFixed(2)} | ${r.itl_mean_ms.toFixed(1)} | ${r.prompt_tokens_mean} |`);
+  ' "$json" "$single"
+  single=${single:-$(node -e 'console.log(JSON.parse(process.argv[1]).tokens_per_s)' "$json")}
+done

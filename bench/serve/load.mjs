@@ -1,0 +1,106 @@
+// Load generator for `hearth serve` (or any OpenAI-compatible server): C concurrent clients, each
+// sending R streamed completions one after another, measuring time to first token and tokens/s.
+//
+//   node bench/serve/load.mjs --url http://127.0.0.1:8080 --model NAME --clients 8 [--requests 3]
+//        [--prompt-tokens 100] [--max-tokens 128] [--key KEY]
+//
+// Prints one JSON object: clients, requests, aggregate generated tokens/s over the wall time,
+// time-to-first-token p50/p99, mean inter-token latency, and the mean prompt tokens the server
+// counted. Every client's prompt differs from its first word on, so no prefix is shared.
+import { performance } from 'node:perf_hooks';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
+  arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
+const url = args.url ?? 'http://127.0.0.1:8080';
+const model = args.model;
+const clients = Number(args.clients ?? 1);
+const requests = Number(args.requests ?? 3);
+const promptTokens = Number(args['prompt-tokens'] ?? 100);
+const maxTokens = Number(args['max-tokens'] ?? 128);
+if (!model) {
+  console.error('load.mjs: --model is required');
+  process.exit(2);
+}
+
+const WORDS = ['river', 'lantern', 'copper', 'meadow', 'signal', 'harbor', 'pencil', 'thunder', 'garden',
+  'engine', 'violet', 'basket', 'mirror', 'canyon', 'ticket', 'orbit', 'candle', 'falcon', 'marble', 'winter'];
+
+/** A prompt of about `tokens` tokens (the server's count is reported), different for each seed. */
+function prompt(seed, tokens) {
+  let x = seed * 2654435761 % 4294967296;
+  const words = [`request-${seed}:`];
+  while (words.length < tokens / 3.5) { // hearth synth's vocabulary spends ~3.5 tokens on each of these words
+    x = (x * 1103515245 + 12345) % 2147483648;
+    words.push(WORDS[x % WORDS.length]);
+  }
+  return words.join(' ');
+}
+
+async function complete(seed) {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(args.key ? { authorization: `Bearer ${args.key}` } : {}) },
+    body: JSON.stringify({ model, prompt: prompt(seed, promptTokens), max_tokens: maxTokens, temperature: 0,
+      stream: true, stream_options: { include_usage: true } }),
+  });
+  if (!response.ok) {
+    throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  }
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let first = 0;
+  let last = 0;
+  let usage = null;
+  for await (const chunk of response.body) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let end;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const event = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      const data = event.split('\n').filter(l => l.startsWith('data: ')).map(l => l.slice(6)).join('');
+      if (data === '' || data === '[DONE]') {
+        continue;
+      }
+      const json = JSON.parse(data);
+      if (json.usage) {
+        usage = json.usage;
+      }
+      if (json.choices?.length) {
+        const now = performance.now();
+        first ||= now;
+        last = now;
+      }
+    }
+  }
+  if (!usage) {
+    throw new Error('the stream ended without usage (stream_options.include_usage)');
+  }
+  return { ttft: (first - started) / 1000, generating: (last - first) / 1000,
+    completion: usage.completion_tokens, prompt: usage.prompt_tokens };
+}
+
+const results = [];
+const wallStart = performance.now();
+await Promise.all(Array.from({ length: clients }, async (_, c) => {
+  for (let r = 0; r < requests; r++) {
+    results.push(await complete(1 + c * requests + r));
+  }
+}));
+const wall = (performance.now() - wallStart) / 1000;
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+};
+const generated = results.reduce((sum, r) => sum + r.completion, 0);
+const ttfts = results.map(r => r.ttft);
+const itl = results.filter(r => r.completion > 1).map(r => r.generating / (r.completion - 1));
+console.log(JSON.stringify({
+  clients, requests: results.length, wall_s: +wall.toFixed(2),
+  tokens_per_s: +(generated / wall).toFixed(2),
+  ttft_p50_s: +percentile(ttfts, 50).toFixed(3), ttft_p99_s: +percentile(ttfts, 99).toFixed(3),
+  itl_mean_ms: +(1000 * itl.reduce((a, b) => a + b, 0) / Math.max(1, itl.length)).toFixed(1),
+  prompt_tokens_mean: Math.round(results.reduce((s, r) => s + r.prompt, 0) / results.length),
+  completion_tokens: generated,
+}));
