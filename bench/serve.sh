@@ -81,7 +81,14 @@ log=$(mktemp)
 hearth serve --model "$file" --port "$port" --threads "$threads" --parallel "$max_clients" \
     --ctx $(( (prompt * 2 + gen + 255) / 256 * 256 )) >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
+stop_server() {
+  local status=$?
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -f "$log"
+  exit "$status"
+}
+trap stop_server EXIT
 for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
   kill -0 $server 2>/dev/null || { cat "$log" >&2; echo "serve.sh: the server did not start" >&2; exit 1; }
