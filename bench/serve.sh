@@ -94,9 +94,12 @@ for _ in $(seq 1 300); do
   kill -0 $server 2>/dev/null || { cat "$log" >&2; echo "serve.sh: the server did not start" >&2; exit 1; }
   sleep 0.2
 done
-# warm-up: the first request compiles the hot paths
-node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients 1 --requests 1 \
-    --prompt-tokens "$prompt" --max-tokens "$gen" >/dev/null
+# warm-up: one request alone, then one per client at once, so the JIT has compiled the batched
+# paths too before anything is timed
+for c in 1 "$max_clients"; do
+  node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$c" --requests 1 \
+      --prompt-tokens "$prompt" --max-tokens 16 >/dev/null
+done
 
 echo "date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') ($(nproc) logical CPUs)"

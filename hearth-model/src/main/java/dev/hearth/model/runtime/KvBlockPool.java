@@ -19,8 +19,9 @@ import java.util.Objects;
  * rather than to each one's worst case.
  *
  * <p>Layout of a block: for each layer and KV head, a keys matrix {@code [blockSize][keyDim]} then a
- * values matrix {@code [blockSize][valueDim]}, row = position within the block; all blocks live
- * in one off-heap allocation, freed by {@link #close()}.
+ * values matrix {@code [blockSize][valueDim]}, row = position within the block. A block's memory
+ * is allocated off-heap when it is first taken, so a large budget costs only what sequences have
+ * used so far; it stays until {@link #close()}.
  *
  * <p><b>Prefix reuse.</b> In a pool made with a prefix cache, a block that a sequence
  * has filled is registered under the tokens it holds and those of every block before it. A new
@@ -47,7 +48,10 @@ public final class KvBlockPool implements AutoCloseable {
     private final boolean prefixCache;
     private final Tensor[] keys;   // [blocks][layers][kvHeads] of [blockSize][keyDim]
     private final Tensor[] values; // [blocks][layers][kvHeads] of [blockSize][valueDim]
-    private final MemorySegment[] blockMemory;
+    private final MemorySegment[] blockMemory;  // null until the block is first taken
+    private final long keyBytes;
+    private final long valueBytes;
+    private final long blockBytes;
 
     private final int[] references;                  // sequences holding each block
     private final BlockKey[] keyOf;                   // the prefix a filled block holds; null if none
@@ -67,28 +71,13 @@ public final class KvBlockPool implements AutoCloseable {
         this.precision = precision;
         this.prefixCache = prefixCache;
         this.arena = Arena.ofShared();
-        long keyBytes = precision.type().byteSize((long) blockSize * keyDim);
-        long valueBytes = precision.type().byteSize((long) blockSize * valueDim);
-        long perBlock = (long) layers * kvHeads * (keyBytes + valueBytes);
-        MemorySegment all = arena.allocate(Math.multiplyExact(perBlock, (long) blocks), 64);
+        this.keyBytes = precision.type().byteSize((long) blockSize * keyDim);
+        this.valueBytes = precision.type().byteSize((long) blockSize * valueDim);
+        this.blockBytes = Math.multiplyExact((long) layers * kvHeads, keyBytes + valueBytes);
+        Math.multiplyExact(blockBytes, (long) blocks); // the budget must be addressable
         this.keys = new Tensor[blocks * layers * kvHeads];
         this.values = new Tensor[blocks * layers * kvHeads];
         this.blockMemory = new MemorySegment[blocks];
-        for (int b = 0; b < blocks; b++) {
-            blockMemory[b] = all.asSlice(b * perBlock, perBlock);
-            long at = 0;
-            for (int l = 0; l < layers; l++) {
-                for (int g = 0; g < kvHeads; g++) {
-                    int i = index(b, l, g);
-                    keys[i] = new Tensor("cache.k." + l + "." + g + "#" + b, precision.type(),
-                            Shape.of(keyDim, blockSize), blockMemory[b].asSlice(at, keyBytes));
-                    at += keyBytes;
-                    values[i] = new Tensor("cache.v." + l + "." + g + "#" + b, precision.type(),
-                            Shape.of(valueDim, blockSize), blockMemory[b].asSlice(at, valueBytes));
-                    at += valueBytes;
-                }
-            }
-        }
         this.references = new int[blocks];
         this.keyOf = new BlockKey[blocks];
         for (int b = 0; b < blocks; b++) {
@@ -205,9 +194,9 @@ public final class KvBlockPool implements AutoCloseable {
         return precision;
     }
 
-    /** Bytes of keys and values the pool holds off-heap. */
+    /** Bytes of keys and values the pool may hold off-heap: its budget, in whole blocks. */
     public long byteSize() {
-        return blockBytes(layers, kvHeads, keyDim, valueDim, blockSize, precision) * blocks;
+        return blockBytes * blocks;
     }
 
     /** Frees the memory; the pool and its sequences must not be used afterwards. */
@@ -239,6 +228,9 @@ public final class KvBlockPool implements AutoCloseable {
             keyOf[b] = null;
         }
         references[b] = 1;
+        if (blockMemory[b] == null) {
+            allocate(b);
+        }
         return b;
     }
 
@@ -259,6 +251,22 @@ public final class KvBlockPool implements AutoCloseable {
         byPrefix.put(key, block);
         keyOf[block] = key;
         return key;
+    }
+
+    private void allocate(int b) {
+        blockMemory[b] = arena.allocate(blockBytes, 64);
+        long at = 0;
+        for (int l = 0; l < layers; l++) {
+            for (int g = 0; g < kvHeads; g++) {
+                int i = index(b, l, g);
+                keys[i] = new Tensor("cache.k." + l + "." + g + "#" + b, precision.type(),
+                        Shape.of(keyDim, blockSize), blockMemory[b].asSlice(at, keyBytes));
+                at += keyBytes;
+                values[i] = new Tensor("cache.v." + l + "." + g + "#" + b, precision.type(),
+                        Shape.of(valueDim, blockSize), blockMemory[b].asSlice(at, valueBytes));
+                at += valueBytes;
+            }
+        }
     }
 
     /** The key a reused block was registered under. */
