@@ -78,7 +78,9 @@ name=$(basename "$file" .gguf)
 max_clients=$(tr ',' '\n' <<<"$client_counts" | sort -n | tail -n 1)
 port=$(( 20000 + RANDOM % 20000 ))
 log=$(mktemp)
-hearth serve --model "$file" --port "$port" --threads "$threads" --parallel "$max_clients" \
+# java itself in the background (not the hearth function), so that $! is the server and the trap stops it
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+    -jar "$jar" serve --model "$file" --port "$port" --threads "$threads" --parallel "$max_clients" \
     --ctx $(( (prompt * 2 + gen + 255) / 256 * 256 )) >"$log" 2>&1 &
 server=$!
 stop_server() {
