@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -58,7 +57,7 @@ class ServeCommandIT {
         tiny = SyntheticModels.write(Preset.TINY, SynthType.Q8_0, 1, dir.resolve("tiny.gguf")).file();
         Path keys = Files.writeString(dir.resolve("keys"), "# tests\n" + ApiKeys.hash(KEY) + "\n");
         server = ServeProcess.start("--model", "stories=" + stories, tiny.toString(), "--api-key-file", keys.toString(),
-                "--kv-budget", "32m", "--parallel", "4").withKey(KEY);
+                "--kv-budget", "32m", "--parallel", "16").withKey(KEY);
     }
 
     @AfterAll
@@ -115,20 +114,29 @@ class ServeCommandIT {
     }
 
     @Test
-    void concurrentStreamsEachGetTheTextTheyGetAlone() throws Exception {
-        List<String> prompts = IntStream.range(0, 6).mapToObj(i -> "Tell me about the number " + i + ".").toList();
+    void sixteenConcurrentStreamsEachGetTheTextTheyGetAlone() throws Exception {
+        List<String> prompts = IntStream.range(0, 16).mapToObj(i -> "Tell me about the number " + i + ".").toList();
         List<String> alone = new ArrayList<>();
         for (String p : prompts) {
             alone.add(post("/v1/chat/completions", chat(p, 40, false)).at("/choices/0/message/content").asText());
         }
-        List<CompletableFuture<String>> together = prompts.stream().map(p -> CompletableFuture.supplyAsync(() -> {
-            try {
-                return streamedContent(chat(p, 40, true));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+        // a thread per client, all released at once: the server batches all 16 (--parallel 16)
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try (var clients = java.util.concurrent.Executors.newFixedThreadPool(prompts.size())) {
+            List<java.util.concurrent.Future<String>> together = new ArrayList<>();
+            for (String p : prompts) {
+                together.add(clients.submit(() -> {
+                    go.await();
+                    return streamedContent(chat(p, 40, true));
+                }));
             }
-        })).toList();
-        assertThat(together.stream().map(CompletableFuture::join).toList()).isEqualTo(alone);
+            go.countDown();
+            List<String> streamed = new ArrayList<>();
+            for (var f : together) {
+                streamed.add(f.get());
+            }
+            assertThat(streamed).isEqualTo(alone);
+        }
     }
 
     @Test
