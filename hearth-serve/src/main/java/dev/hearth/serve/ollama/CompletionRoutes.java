@@ -1,5 +1,7 @@
 package dev.hearth.serve.ollama;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import dev.hearth.model.template.ChatRequest;
 import dev.hearth.model.tokenizer.SpecialTokenMode;
 import dev.hearth.model.tokenizer.SpecialTokens;
@@ -15,12 +17,16 @@ import dev.hearth.serve.ollama.Responses.ChatChunk;
 import dev.hearth.serve.ollama.Responses.GenerateChunk;
 import dev.hearth.serve.ollama.Responses.Message;
 import dev.hearth.serve.ollama.Responses.Metrics;
+import dev.hearth.serve.ollama.Responses.ToolCall;
+import dev.hearth.serve.openai.ModelToolCalls;
 import dev.hearth.serve.registry.ModelLease;
 
 import io.javalin.http.Context;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code POST /api/chat} and {@code POST /api/generate}: the request becomes prompt tokens (the
@@ -47,19 +53,25 @@ final class CompletionRoutes {
                         new ChatChunk(settings.model(), now(), Message.assistant(""), true, "load", null)));
                 return;
             }
-            int[] prompt = templated(lease, body.chatRequest(), "messages");
+            // offered tools: shown as the model's template expects, its calls read out of the answer
+            ModelToolCalls tools = body.tools() == null || body.tools().isEmpty() ? null : ModelToolCalls.of(lease.engine(), body.tools());
+            int[] prompt = templated(lease, tools == null ? body.chatRequest() : tools.prepare(body.chatRequest()),
+                    "messages");
             Completions.answer(ctx, api, lease, request(lease.engine(), settings, prompt), settings.stream(),
                     new Completions.Shape() {
                         @Override
-                        public Object piece(String text) {
-                            return new ChatChunk(settings.model(), now(), Message.assistant(text), false, null, null);
+                        public Object piece(String text, List<ModelToolCalls.Part> calls) {
+                            return new ChatChunk(settings.model(), now(), Message.assistant(text, toolCalls(calls)),
+                                    false, null, null);
                         }
 
                         @Override
-                        public Object last(String text, String doneReason, Metrics metrics, CompletionResult result) {
-                            return new ChatChunk(settings.model(), now(), Message.assistant(text), true, doneReason, metrics);
+                        public Object last(String text, List<ModelToolCalls.Part> calls, String doneReason,
+                                           Metrics metrics, CompletionResult result) {
+                            return new ChatChunk(settings.model(), now(), Message.assistant(text, toolCalls(calls)),
+                                    true, doneReason, metrics);
                         }
-                    }, timing);
+                    }, timing, tools == null ? null : tools.reader());
         }
     }
 
@@ -80,17 +92,31 @@ final class CompletionRoutes {
             Completions.answer(ctx, api, lease, request(lease.engine(), settings, prompt), settings.stream(),
                     new Completions.Shape() {
                         @Override
-                        public Object piece(String text) {
+                        public Object piece(String text, List<ModelToolCalls.Part> calls) {
                             return new GenerateChunk(settings.model(), now(), text, false, null, null, null);
                         }
 
                         @Override
-                        public Object last(String text, String doneReason, Metrics metrics, CompletionResult result) {
+                        public Object last(String text, List<ModelToolCalls.Part> calls, String doneReason,
+                                           Metrics metrics, CompletionResult result) {
                             int[] context = body.raw() ? null : concat(prompt, result.tokens());
                             return new GenerateChunk(settings.model(), now(), text, true, doneReason, context, metrics);
                         }
-                    }, timing);
+                    }, timing, null);
         }
+    }
+
+    /** Calls as Ollama writes them, with the arguments as a JSON object rather than text. */
+    private static List<ToolCall> toolCalls(List<ModelToolCalls.Part> calls) {
+        List<ToolCall> out = new ArrayList<>(calls.size());
+        for (ModelToolCalls.Part call : calls) {
+            try {
+                out.add(new ToolCall(new ToolCall.Function(call.name(), Json.mapper().readTree(call.argumentsJson()))));
+            } catch (JsonProcessingException e) { // the reader hands out only calls whose arguments parsed
+                throw new IllegalStateException("tool call arguments that are not JSON: " + call.argumentsJson(), e);
+            }
+        }
+        return out;
     }
 
     private CompletionRequest request(InferenceEngine engine, CompletionSettings settings, int[] prompt) {

@@ -3,6 +3,7 @@ package dev.hearth.serve.ollama;
 import dev.hearth.model.generate.StopReason;
 import dev.hearth.serve.engine.CompletionRequest;
 import dev.hearth.serve.engine.CompletionResult;
+import dev.hearth.serve.openai.ModelToolCalls;
 import dev.hearth.serve.http.ApiContext;
 import dev.hearth.serve.http.ApiException;
 import dev.hearth.serve.http.CompletionEvents;
@@ -16,6 +17,7 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -40,14 +42,15 @@ final class Completions {
 
     /** How a route's objects look: the pieces of a stream, and the last object. */
     interface Shape {
-        /** A streamed piece of the answer. */
-        Object piece(String text);
+        /** A streamed piece of the answer: text, or the calls it makes (only chat has calls). */
+        Object piece(String text, List<ModelToolCalls.Part> calls);
 
         /**
-         * The last object: the whole answer when not streamed ({@code ""} when streamed), why it
-         * stopped ({@code stop} or {@code length}) and the metrics.
+         * The last object: the whole answer and its calls when not streamed ({@code ""} and none
+         * when streamed), why it stopped ({@code stop} or {@code length}) and the metrics.
          */
-        Object last(String text, String doneReason, Metrics metrics, CompletionResult result);
+        Object last(String text, List<ModelToolCalls.Part> calls, String doneReason, Metrics metrics,
+                    CompletionResult result);
     }
 
     /**
@@ -58,42 +61,72 @@ final class Completions {
      */
     record Timing(long receivedNanos, long loadNanos) {}
 
+    /**
+     * @param tools reads the model's tool calls out of the answer; null when the request offers no tools
+     */
     static void answer(Context ctx, ApiContext api, ModelLease lease, CompletionRequest request, boolean stream,
-                       Shape shape, Timing timing) throws InterruptedException {
+                       Shape shape, Timing timing, ModelToolCalls.Reader tools) throws InterruptedException {
         try (CompletionEvents events = CompletionEvents.submit(api, lease, List.of(request))) {
             if (!stream) {
                 CompletionResult result = events.awaitAll().getFirst().result();
                 if (result.reason() == StopReason.CANCELLED) {
                     throw ApiException.unavailable("the server stopped this generation as it shut down", 1);
                 }
-                ctx.contentType(JSON).result(Json.write(shape.last(result.text(), doneReason(result.reason()),
+                String text = result.text();
+                List<ModelToolCalls.Part> calls = new ArrayList<>();
+                if (tools != null) {
+                    List<ModelToolCalls.Part> parts = new ArrayList<>(tools.accept(text));
+                    parts.addAll(tools.finish());
+                    StringBuilder content = new StringBuilder();
+                    for (ModelToolCalls.Part part : parts) {
+                        if (part.isCall()) {
+                            calls.add(part);
+                        } else {
+                            content.append(part.content());
+                        }
+                    }
+                    text = content.toString();
+                }
+                ctx.contentType(JSON).result(Json.write(shape.last(text, calls, doneReason(result.reason()),
                         metrics(result, timing), result)));
                 return;
             }
-            stream(events, EventStream.ndjson(ctx), shape, timing);
+            stream(events, EventStream.ndjson(ctx), shape, timing, tools);
         } catch (IOException e) {
             LOG.debug("client went away; its generation is cancelled", e);
         }
     }
 
-    private static void stream(CompletionEvents events, EventStream out, Shape shape, Timing timing)
-            throws IOException, InterruptedException {
+    private static void stream(CompletionEvents events, EventStream out, Shape shape, Timing timing,
+                               ModelToolCalls.Reader tools) throws IOException, InterruptedException {
         while (!events.finished()) {
             switch (events.next(POLL)) {
                 case CompletionEvents.Token t -> {
-                    if (!t.output().text().isEmpty()) {
-                        out.send(Json.write(shape.piece(t.output().text())));
+                    if (tools != null) {
+                        send(out, shape, tools.accept(t.output().text()));
+                    } else if (!t.output().text().isEmpty()) {
+                        out.send(Json.write(shape.piece(t.output().text(), List.of())));
                     }
                 }
                 case CompletionEvents.Done d -> {
                     CompletionResult result = d.result();
+                    if (tools != null && result.reason() != StopReason.CANCELLED) {
+                        send(out, shape, tools.finish());
+                    }
                     out.send(Json.write(result.reason() == StopReason.CANCELLED
                             ? new ErrorBody("the server stopped this generation as it shut down")
-                            : shape.last("", doneReason(result.reason()), metrics(result, timing), result)));
+                            : shape.last("", List.of(), doneReason(result.reason()), metrics(result, timing), result)));
                 }
                 case CompletionEvents.Failed f -> out.send(Json.write(new ErrorBody(ApiException.of(f.error()).getMessage())));
                 case null -> { }
             }
+        }
+    }
+
+    /** One object per piece: text as a content piece, each call as a piece of its own. */
+    private static void send(EventStream out, Shape shape, List<ModelToolCalls.Part> parts) throws IOException {
+        for (ModelToolCalls.Part part : parts) {
+            out.send(Json.write(part.isCall() ? shape.piece("", List.of(part)) : shape.piece(part.content(), List.of())));
         }
     }
 

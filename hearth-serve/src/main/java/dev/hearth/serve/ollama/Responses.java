@@ -13,11 +13,24 @@ import java.util.Map;
 final class Responses {
     private Responses() {}
 
-    /** A chat turn as the API carries it: Hearth only ever writes the assistant's. */
-    record Message(String role, String content) {
+    /**
+     * A chat turn as the API carries it: Hearth only ever writes the assistant's.
+     *
+     * @param toolCalls the calls the turn makes; null (absent) when it makes none
+     */
+    record Message(String role, String content, List<ToolCall> toolCalls) {
         static Message assistant(String content) {
-            return new Message("assistant", content);
+            return new Message("assistant", content, null);
         }
+
+        static Message assistant(String content, List<ToolCall> calls) {
+            return new Message("assistant", content, calls.isEmpty() ? null : calls);
+        }
+    }
+
+    /** One call, as Ollama writes it: {@code {"function": {"name", "arguments": {…}}}}. */
+    record ToolCall(Function function) {
+        record Function(String name, Object arguments) {}
     }
 
     /**
