@@ -358,7 +358,7 @@ final class BatchingEngine implements InferenceEngine {
         steps.incrementAndGet();
         for (int i = 0; i < inBatch.size(); i++) {
             Sequence s = inBatch.get(i);
-            if (!s.readyToSample()) {
+            if (!s.decoding()) { // a prompt chunk that did not finish the prompt
                 continue;
             }
             System.arraycopy(logits, i * vocabularySize, row, 0, vocabularySize);

@@ -2,6 +2,7 @@ package dev.hearth.serve.engine;
 
 import dev.hearth.model.generate.EndOfGeneration;
 import dev.hearth.model.generate.StopReason;
+import dev.hearth.model.runtime.Batch;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.sampling.Candidates;
 import dev.hearth.model.sampling.SamplerChain;
@@ -88,12 +89,13 @@ final class Sequence implements Completion {
         return cachedPrompt;
     }
 
+    /** Whether the whole prompt is in the cache: each step then leaves logits to choose a token from. */
     boolean decoding() {
         return prefilled == prompt.length;
     }
 
     /** Puts this sequence's next tokens in the batch: its last token, or up to {@code budget} of its prompt. */
-    int addTo(dev.hearth.model.runtime.Batch batch, int budget) {
+    int addTo(Batch batch, int budget) {
         if (decoding()) {
             batch.add(cache, next, 0, 1);
             return 1;
@@ -102,11 +104,6 @@ final class Sequence implements Completion {
         batch.add(cache, prompt, prefilled, n);
         prefilled += n;
         return n;
-    }
-
-    /** Whether the step that just ran left this sequence with logits to choose a token from. */
-    boolean readyToSample() {
-        return decoding();
     }
 
     /**
