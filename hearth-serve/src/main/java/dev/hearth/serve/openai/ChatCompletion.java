@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * A chat completion answered whole ({@code "object": "chat.completion"}). Field names are
  * OpenAI's in snake_case ({@link dev.hearth.serve.http.Json}); null fields are left out.
+ * {@code citations} is Hearth's extension: what a grounded answer ({@link ChatGrounding}) may cite.
  */
-public record ChatCompletion(String id, String object, long created, String model, List<Choice> choices, Usage usage) {
+public record ChatCompletion(String id, String object, long created, String model, List<Choice> choices, Usage usage,
+                             List<?> citations) {
 
     public ChatCompletion(String id, long created, String model, List<Choice> choices, Usage usage) {
-        this(id, "chat.completion", created, model, choices, usage);
+        this(id, "chat.completion", created, model, choices, usage, null);
     }
 
     /**

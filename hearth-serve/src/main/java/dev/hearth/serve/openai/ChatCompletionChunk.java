@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * One event of a streamed chat completion ({@code "object": "chat.completion.chunk"}): a piece of
  * one choice's message, its end ({@code finish_reason}), or, last, the usage with no choices.
+ * A grounded answer's first chunk carries its {@code citations} (Hearth's extension, {@link ChatGrounding}).
  */
-public record ChatCompletionChunk(String id, String object, long created, String model, List<Choice> choices, Usage usage) {
+public record ChatCompletionChunk(String id, String object, long created, String model, List<Choice> choices, Usage usage,
+                                  List<?> citations) {
 
     public ChatCompletionChunk(String id, long created, String model, List<Choice> choices, Usage usage) {
-        this(id, "chat.completion.chunk", created, model, choices, usage);
+        this(id, "chat.completion.chunk", created, model, choices, usage, null);
     }
 
     /** @param finishReason null until the choice's last chunk */

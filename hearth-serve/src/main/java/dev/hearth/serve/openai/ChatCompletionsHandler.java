@@ -28,17 +28,42 @@ import java.util.stream.IntStream;
  * as server-sent events ending with {@code data: [DONE]}.
  */
 final class ChatCompletionsHandler implements Handler {
+    /** The finish reason of an answer no model wrote. */
+    private static final String ANSWERED = FinishReason.of(StopReason.END_OF_GENERATION, false);
+
     private final ApiContext context;
     private final ChatOutputs outputs;
+    private final ChatGrounding grounding;
 
-    ChatCompletionsHandler(ApiContext context, ChatOutputs outputs) {
+    ChatCompletionsHandler(ApiContext context, ChatOutputs outputs, ChatGrounding grounding) {
         this.context = context;
         this.outputs = outputs;
+        this.grounding = grounding;
     }
 
     @Override
     public void handle(Context ctx) throws Exception {
         ChatCompletionRequest request = ChatFields.parse(Fields.readBody(ctx, context.limits().maxBodyBytes()), context.limits());
+        if (request.model() != null && grounding.claims(request.model())) {
+            ChatGrounding.Grounded grounded = grounding.ground(request);
+            if (grounded.request() == null) {
+                answerWithoutModel(ctx, request, grounded);
+            } else {
+                complete(ctx, grounded.request(), request.model(), grounded.citations());
+            }
+            return;
+        }
+        complete(ctx, request, null, null);
+    }
+
+    /**
+     * Runs {@code request} on its model.
+     *
+     * @param shownModel the model the reply names, when not the one that ran (a grounded chat's id)
+     * @param citations a grounded chat's citations, or null
+     */
+    private void complete(Context ctx, ChatCompletionRequest request, String shownModel, List<?> citations)
+            throws InterruptedException {
         try (ModelLease lease = Submission.lease(context.registry(), request.model())) {
             InferenceEngine engine = lease.engine();
             ChatOutputPlan plan = outputs.plan(request, engine);
@@ -50,7 +75,8 @@ final class ChatCompletionsHandler implements Handler {
                 completions.add(new CompletionRequest(prompt, options.params(i), plan.constraint(), options.topLogprobs()));
                 parsers.add(plan.parser());
             }
-            Reply reply = new Reply(Submission.id("chatcmpl-"), Submission.now(), lease.name(), options, parsers);
+            Reply reply = new Reply(Submission.id("chatcmpl-"), Submission.now(),
+                    shownModel == null ? lease.name() : shownModel, options, parsers, citations);
             try (CompletionEvents events = Submission.submit(context, lease, completions, "messages")) {
                 if (options.stream()) {
                     reply.stream(ctx, events);
@@ -59,6 +85,33 @@ final class ChatCompletionsHandler implements Handler {
                 }
             }
         }
+    }
+
+    /** A grounded chat's answer that no model writes, whole or as a stream of one piece. */
+    private static void answerWithoutModel(Context ctx, ChatCompletionRequest request, ChatGrounding.Grounded grounded)
+            throws IOException {
+        String id = Submission.id("chatcmpl-");
+        long created = Submission.now();
+        if (!request.options().stream()) {
+            ChatCompletion.Choice choice = new ChatCompletion.Choice(0,
+                    new ChatCompletion.Message("assistant", grounded.answer(), null, null), null, ANSWERED);
+            ctx.contentType("application/json").result(Json.write(new ChatCompletion(id, "chat.completion", created,
+                    request.model(), List.of(choice), Usage.of(0, 0, 0), grounded.citations())));
+            return;
+        }
+        EventStream stream = EventStream.sse(ctx);
+        stream.send(Json.write(new ChatCompletionChunk(id, "chat.completion.chunk", created, request.model(),
+                List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta("assistant", "", null, null), null, null)),
+                null, grounded.citations())));
+        stream.send(Json.write(new ChatCompletionChunk(id, created, request.model(),
+                List.of(new ChatCompletionChunk.Choice(0, ChatCompletionChunk.Delta.content(grounded.answer()), null, null)), null)));
+        stream.send(Json.write(new ChatCompletionChunk(id, created, request.model(),
+                List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, null, null, null), null,
+                        ANSWERED)), null)));
+        if (request.options().includeUsage()) {
+            stream.send(Json.write(new ChatCompletionChunk(id, created, request.model(), List.of(), Usage.of(0, 0, 0))));
+        }
+        stream.done();
     }
 
     /** The conversation's tokens, then the plan's prefill (markup of ours, so its special tokens count). */
@@ -77,7 +130,8 @@ final class ChatCompletionsHandler implements Handler {
     }
 
     /** One request's answer, whole or streamed. */
-    private record Reply(String id, long created, String model, GenerationOptions options, List<ChatOutputParser> parsers) {
+    private record Reply(String id, long created, String model, GenerationOptions options, List<ChatOutputParser> parsers,
+                         List<?> citations) {
 
         ChatCompletion whole(List<CompletionEvents.Outcome> outcomes) {
             List<ChatCompletion.Choice> choices = new ArrayList<>(outcomes.size());
@@ -94,8 +148,8 @@ final class ChatCompletionsHandler implements Handler {
                 generated += result.tokens().length;
             }
             CompletionResult first = outcomes.getFirst().result();
-            return new ChatCompletion(id, created, model, choices,
-                    Usage.of(first.promptTokens(), generated, first.cachedPromptTokens()));
+            return new ChatCompletion(id, "chat.completion", created, model, choices,
+                    Usage.of(first.promptTokens(), generated, first.cachedPromptTokens()), citations);
         }
 
         /**
@@ -112,7 +166,9 @@ final class ChatCompletionsHandler implements Handler {
                 EventStream stream = EventStream.sse(ctx);
                 for (int i = 0; i < n; i++) {
                     released[i] = new StringBuilder();
-                    send(stream, i, new ChatCompletionChunk.Delta("assistant", "", null, null), null, null);
+                    stream.send(Json.write(new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
+                            List.of(new ChatCompletionChunk.Choice(i, new ChatCompletionChunk.Delta("assistant", "", null, null),
+                                    null, null)), null, i == 0 ? citations : null)));
                 }
                 while (!events.finished()) {
                     switch (events.next(Submission.KEEP_ALIVE)) {

@@ -15,9 +15,11 @@ import java.util.Objects;
  */
 public final class OpenAiApi implements Api {
     private final ChatOutputs outputs;
+    private final ChatGrounding grounding;
 
-    private OpenAiApi(ChatOutputs outputs) {
+    private OpenAiApi(ChatOutputs outputs, ChatGrounding grounding) {
         this.outputs = Objects.requireNonNull(outputs, "outputs");
+        this.grounding = Objects.requireNonNull(grounding, "grounding");
     }
 
     /**
@@ -25,12 +27,20 @@ public final class OpenAiApi implements Api {
      * read in each model's own format ({@link ChatOutputs#standard()}).
      */
     public static OpenAiApi create() {
-        return new OpenAiApi(ChatOutputs.standard());
+        return new OpenAiApi(ChatOutputs.standard(), ChatGrounding.none());
     }
 
     /** Chat output shaped by {@code outputs}: constrained decoding and tool-call parsing. */
     public static OpenAiApi create(ChatOutputs outputs) {
-        return new OpenAiApi(outputs);
+        return new OpenAiApi(outputs, ChatGrounding.none());
+    }
+
+    /**
+     * As {@link #create()}, and chat over the ids {@code grounding} claims (a knowledge base's
+     * {@code kb:NAME}), which {@code /v1/models} lists too.
+     */
+    public static OpenAiApi create(ChatGrounding grounding) {
+        return new OpenAiApi(ChatOutputs.standard(), grounding);
     }
 
     @Override
@@ -45,8 +55,8 @@ public final class OpenAiApi implements Api {
 
     @Override
     public void addRoutes(RoutesConfig routes, ApiContext context) {
-        ModelsHandler models = new ModelsHandler(context.registry());
-        routes.post("/v1/chat/completions", new ChatCompletionsHandler(context, outputs));
+        ModelsHandler models = new ModelsHandler(context.registry(), grounding);
+        routes.post("/v1/chat/completions", new ChatCompletionsHandler(context, outputs, grounding));
         routes.post("/v1/completions", new TextCompletionsHandler(context));
         routes.post("/v1/embeddings", new EmbeddingsHandler(context));
         routes.get("/v1/models", models::list);
