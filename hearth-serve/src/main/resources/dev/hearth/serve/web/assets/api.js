@@ -42,7 +42,9 @@ export async function listModels(apiKey) {
 }
 
 /**
- * Streams a chat completion: yields each chunk's text. Aborting `signal` ends the request (the
+ * Streams a chat completion: yields `{ text }` for each chunk's text, and `{ citations }` once when
+ * the answer is grounded in a knowledge base (Hearth's extension: the passages it may cite, each
+ * with its number, document, page, heading and text). Aborting `signal` ends the request (the
  * server then cancels the generation) and makes this throw an AbortError.
  */
 export async function* streamChat(request, apiKey, signal) {
@@ -63,9 +65,12 @@ export async function* streamChat(request, apiKey, signal) {
     if (chunk.error) {
       throw new ApiError(chunk.error.message ?? String(chunk.error), response.status);
     }
+    if (Array.isArray(chunk.citations)) {
+      yield { citations: chunk.citations };
+    }
     const text = chunk.choices?.[0]?.delta?.content;
     if (text) {
-      yield text;
+      yield { text };
     }
   }
   throw new ApiError('the connection closed before the answer was complete');

@@ -65,8 +65,15 @@ function fill(article, message) {
   const content = article.querySelector('.content');
   if (message.role === 'assistant') {
     content.innerHTML = renderMarkdown(message.content); // escaped by the renderer
+    if (message.citations?.length) {
+      linkCitationMarkers(content, message.citations.length);
+    }
   } else {
     content.textContent = message.content;
+  }
+  article.querySelector('.citations')?.remove();
+  if (message.citations?.length) {
+    article.append(citationList(message.citations));
   }
   article.querySelector('.note')?.remove();
   if (state === 'stopped' || state === 'error') {
@@ -74,6 +81,77 @@ function fill(article, message) {
     note.className = 'note';
     note.textContent = state === 'stopped' ? 'Stopped.' : `Failed: ${message.error}`;
     article.append(note);
+  }
+}
+
+/**
+ * Turns the answer's [n] markers into links that open passage n below it. Text nodes only, and
+ * not inside code, so nothing the model wrote becomes markup.
+ */
+function linkCitationMarkers(content, count) {
+  const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement.closest('code, pre') && /\[\d+\]/.test(walker.currentNode.data)) {
+      nodes.push(walker.currentNode);
+    }
+  }
+  for (const node of nodes) {
+    const parts = node.data.split(/(\[\d+\])/);
+    node.replaceWith(...parts.map((part) => {
+      const n = /^\[(\d+)\]$/.exec(part)?.[1];
+      if (!n || n < 1 || n > count) {
+        return document.createTextNode(part);
+      }
+      const link = document.createElement('a');
+      link.href = '#';
+      link.className = 'cite';
+      link.dataset.citation = n;
+      link.textContent = part;
+      return link;
+    }));
+  }
+}
+
+/** The passages a grounded answer may cite: each a source line that opens onto its text. */
+function citationList(citations) {
+  const list = document.createElement('ol');
+  list.className = 'citations';
+  list.setAttribute('aria-label', 'Sources');
+  for (const c of citations) {
+    const item = document.createElement('li');
+    item.value = c.number;
+    const passage = document.createElement('details');
+    passage.dataset.citation = c.number;
+    const summary = document.createElement('summary');
+    summary.textContent = citationSource(c);
+    const text = document.createElement('p');
+    text.className = 'passage';
+    text.textContent = c.text;
+    passage.append(summary, text);
+    item.append(passage);
+    list.append(item);
+  }
+  return list;
+}
+
+function citationSource(c) {
+  let source = c.document;
+  if (c.page > 0) {
+    source += `, p. ${c.page}`;
+  }
+  if (c.heading) {
+    source += ` — ${c.heading}`;
+  }
+  return source;
+}
+
+/** Opens passage n of the answer a marker belongs to, and brings it into view. */
+function openCitation(marker) {
+  const passage = marker.closest('article')?.querySelector(`.citations details[data-citation="${marker.dataset.citation}"]`);
+  if (passage) {
+    passage.open = true;
+    passage.scrollIntoView({ block: 'nearest' });
   }
 }
 
@@ -209,7 +287,11 @@ async function send() {
   setAnswering(true);
   try {
     for await (const chunk of streamChat(request, settings.apiKey, answering.controller.signal)) {
-      answer.content += chunk;
+      if (chunk.citations) {
+        answer.citations = chunk.citations;
+      } else {
+        answer.content += chunk.text;
+      }
       scheduleRedraw(answer);
     }
     answer.state = 'done';
@@ -325,6 +407,11 @@ function bindControls() {
     const copy = e.target.closest('button.copy');
     if (copy) {
       copyCode(copy);
+    }
+    const marker = e.target.closest('a.cite');
+    if (marker) {
+      e.preventDefault();
+      openCitation(marker);
     }
   });
   $('toggle-sidebar').addEventListener('click', (e) => {
