@@ -31,7 +31,7 @@ final class LexicalQuery {
 
     private LexicalQuery() {}
 
-    /** The query, or an empty optional-only query (matching nothing) when the question has no terms. */
+    /** The query; it matches nothing when the question has no terms (only stop words or punctuation). */
     static Query of(String question, Analyzer analyzer) {
         BooleanQuery.Builder query = new BooleanQuery.Builder();
         addField(query, ChunkFields.TEXT_ZH, question, analyzer, 1f);
