@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +43,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * {@link ChunkIndex} over a Lucene directory (memory-mapped where the platform allows).
@@ -109,10 +111,10 @@ final class LuceneChunkIndex implements ChunkIndex {
             }
             return new LuceneChunkIndex(dir, dimension, embedderName, directory, analyzer, writer);
         } catch (IOException e) {
-            closeQuietly(directory, analyzer);
+            IOUtils.closeWhileHandlingException(analyzer, directory);
             throw new UncheckedIOException("cannot open the chunk index at " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(directory, analyzer);
+            IOUtils.closeWhileHandlingException(analyzer, directory);
             throw e;
         }
     }
@@ -160,19 +162,31 @@ final class LuceneChunkIndex implements ChunkIndex {
 
     @Override
     public void replaceDocument(String documentId, DocumentInfo info, List<Chunk> chunks, List<float[]> vectors) {
-        requireId(documentId);
-        Objects.requireNonNull(info, "info");
-        if (chunks.size() != vectors.size()) {
-            throw new IllegalArgumentException("document " + documentId + " has " + chunks.size() + " chunks but "
-                    + vectors.size() + " vectors");
+        replaceDocuments(List.of(new DocumentChunks(documentId, info, chunks, vectors)));
+    }
+
+    @Override
+    public void replaceDocuments(List<DocumentChunks> documents) {
+        Set<String> ids = new HashSet<>();
+        List<List<Document>> blocks = new ArrayList<>(documents.size());
+        for (DocumentChunks d : documents) {
+            if (!ids.add(d.documentId())) {
+                throw new IllegalArgumentException("document " + d.documentId() + " appears twice in one batch");
+            }
+            List<Document> block = new ArrayList<>(d.chunks().size());
+            for (int i = 0; i < d.chunks().size(); i++) {
+                checkVector(d.documentId(), i, d.vectors().get(i));
+                block.add(ChunkFields.document(d.documentId(), d.info(), i, d.chunks().get(i), d.vectors().get(i)));
+            }
+            blocks.add(block);
         }
-        List<Document> docs = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i++) {
-            checkVector(documentId, i, vectors.get(i));
-            docs.add(ChunkFields.document(documentId, info, i, chunks.get(i), vectors.get(i)));
-        }
-        // one block: Lucene deletes the old chunks and adds the new together, and the commit publishes both
-        write(w -> w.updateDocuments(new Term(ChunkFields.DOC_ID, documentId), docs));
+        // each document one block, so Lucene deletes its old chunks and adds the new together; the one commit
+        // after them publishes the whole batch
+        write(w -> {
+            for (int i = 0; i < blocks.size(); i++) {
+                w.updateDocuments(new Term(ChunkFields.DOC_ID, documents.get(i).documentId()), blocks.get(i));
+            }
+        });
     }
 
     @Override
@@ -390,21 +404,10 @@ final class LuceneChunkIndex implements ChunkIndex {
                 return;
             }
             closed = true;
-            try (Directory d = directory; Analyzer a = analyzer; SearcherManager s = searchers) {
-                writer.close();
+            try {
+                IOUtils.close(writer, searchers, analyzer, directory);
             } catch (IOException e) {
                 throw new UncheckedIOException("closing the index at " + dir + " failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private static void closeQuietly(Directory directory, Analyzer analyzer) {
-        analyzer.close();
-        if (directory != null) {
-            try {
-                directory.close();
-            } catch (IOException ignored) {
-                // already failing with the error that matters
             }
         }
     }

@@ -109,9 +109,13 @@ class ChunkIndexTest {
     void hybridFusesAPassageOnlyBm25FindsWithOneOnlyVectorsFind() {
         // fillers are near the question in meaning (the vehicle concept) but share none of its words, so they
         // crowd the vector list and push out the passage whose only link to the question is a fault code
+        List<DocumentChunks> fillers = new ArrayList<>();
         for (int i = 0; i < 80; i++) {
-            put("filler-" + i, Set.of(), List.of(), "The car number " + i + " was parked by vehicle owner " + i);
+            String text = "The car number " + i + " was parked by vehicle owner " + i;
+            fillers.add(new DocumentChunks("filler-" + i, new DocumentInfo("filler", Set.of()),
+                    List.of(new Chunk(text, 0, 0, text.length(), List.of())), List.of(EMBEDDER.embed(text))));
         }
+        index.replaceDocuments(fillers);
         put("fault", Set.of(), List.of(), "XR7731 means the pump valve is blocked; reset the controller.");
         put("car", Set.of(), List.of(), "汽车需要定期保养。");
         String question = "XR7731 automobile upkeep";
@@ -160,6 +164,22 @@ class ChunkIndexTest {
             assertThat(h.ordinal()).isZero();
             assertThat(h.chunk().text()).isEqualTo("delta second edition");
         });
+    }
+
+    @Test
+    void replacesABatchOfDocumentsTogether() {
+        put("a", Set.of(), List.of(), "old a");
+        DocumentInfo info = new DocumentInfo("x", Set.of());
+        DocumentChunks newA = new DocumentChunks("a", info, List.of(new Chunk("new a", 0, 0, 5, List.of())),
+                List.of(EMBEDDER.embed("new a")));
+        DocumentChunks b = new DocumentChunks("b", info, List.of(new Chunk("new b", 0, 0, 5, List.of())),
+                List.of(EMBEDDER.embed("new b")));
+        assertThatThrownBy(() -> index.replaceDocuments(List.of(newA, b, newA))).hasMessageContaining("twice");
+        assertThat(index.documentChunkCount("b")).isZero();
+
+        index.replaceDocuments(List.of(newA, b));
+        assertThat(index.search(SearchRequest.bm25("new old", 5))).extracting(h -> h.chunk().text())
+                .containsExactlyInAnyOrder("new a", "new b");
     }
 
     @Test

@@ -8,9 +8,9 @@ final class StoreHolderChild {
     private StoreHolderChild() {}
 
     public static void main(String[] args) throws Exception {
-        try (KnowledgeBaseStore store = KnowledgeBaseStore.open(Path.of(args[0]))) {
-            Files.createFile(Path.of(args[1]));
-            Thread.sleep(Long.MAX_VALUE);
-        }
+        KnowledgeBaseStore store = KnowledgeBaseStore.open(Path.of(args[0]));
+        Files.createFile(Path.of(args[1]));
+        Thread.sleep(Long.MAX_VALUE);
+        store.close();
     }
 }
