@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The chat page at {@code /}: one HTML file and its scripts and styles under {@code /assets/},
+ * The chat page at {@code /} and the knowledge-base page at {@code /kb}: HTML files and its scripts and styles under {@code /assets/},
  * all read from this package's resources inside the jar, so the page works with no network but
  * the server's. Its scripts talk to the OpenAI API of the same server ({@code /v1/models},
  * {@code /v1/chat/completions}) and keep conversations in the browser's storage.
@@ -42,6 +42,8 @@ public final class WebChat implements Api {
             "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
             "form-action 'none'", "frame-ancestors 'none'");
     private static final String ASSETS = "/assets/";
+    /** The knowledge-base page: a client of {@code /v1/kb}, which a server with knowledge bases serves. */
+    private static final String KNOWLEDGE_BASES = "/kb";
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.(js|css|svg)");
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             "html", "text/html;charset=utf-8",
@@ -67,6 +69,7 @@ public final class WebChat implements Api {
     @Override
     public void addRoutes(RoutesConfig routes, ApiContext context) {
         routes.get("/", ctx -> serve(ctx, resource("index.html").orElseThrow(() -> notFound("/"))));
+        routes.get(KNOWLEDGE_BASES, ctx -> serve(ctx, resource("kb.html").orElseThrow(() -> notFound(KNOWLEDGE_BASES))));
         routes.get(ASSETS + "{name}", ctx -> {
             String name = ctx.pathParam("name");
             serve(ctx, asset(name).orElseThrow(() -> notFound(ASSETS + name)));
@@ -75,7 +78,7 @@ public final class WebChat implements Api {
 
     @Override
     public boolean isPublic(String path) {
-        return path.equals("/") || path.startsWith(ASSETS);
+        return path.equals("/") || path.equals(KNOWLEDGE_BASES) || path.startsWith(ASSETS);
     }
 
     /** The asset called {@code name}, if the name is well-formed and the file exists. */

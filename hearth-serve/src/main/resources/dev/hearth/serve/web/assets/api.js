@@ -41,6 +41,15 @@ export async function listModels(apiKey) {
   return body.data.map((model) => model.id);
 }
 
+/** Whether the server has knowledge bases (their API answers), so the page links to them. */
+export async function hasKnowledgeBases(apiKey) {
+  try {
+    return (await fetch('/v1/kb', { headers: headers(apiKey) })).ok;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Streams a chat completion: yields `{ text }` for each chunk's text, and `{ citations }` once when
  * the answer is grounded in a knowledge base (Hearth's extension: the passages it may cite, each
