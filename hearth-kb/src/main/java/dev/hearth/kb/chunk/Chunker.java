@@ -218,7 +218,10 @@ public final class Chunker {
             return pieces;
         }
 
-        /** The furthest end in {@code (start, end)} such that {@code [start, end')} fits; binary search as tokens grow with length. */
+        /**
+         * The furthest end {@code e} in {@code (start, end)} such that {@code [start, e)} fits; a
+         * binary search, as token counts grow with length.
+         */
         private int longestFit(int start, int end) {
             int lo = start;
             int hi = Math.min(end - 1, start + size);

@@ -22,7 +22,10 @@ final class Sentences {
 
     private Sentences() {}
 
-    /** The sentences of {@code text[start, end)}, trimmed of whitespace, in order; together they cover every visible char. */
+    /**
+     * The sentences of {@code text[start, end)}, trimmed of whitespace, in order; together they
+     * cover every visible char.
+     */
     static List<Span> of(String text, int start, int end) {
         List<Span> out = new ArrayList<>();
         int from = start;

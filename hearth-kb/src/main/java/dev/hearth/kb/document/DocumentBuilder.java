@@ -13,7 +13,10 @@ import java.util.Optional;
  */
 final class DocumentBuilder {
 
-    /** Thrown past callbacks that cannot throw checked exceptions (SAX, jsoup); the entry turns it into a DocumentException. */
+    /**
+     * Thrown through callbacks that cannot throw checked exceptions (SAX, jsoup);
+     * {@link DocumentReaders} turns it into a DocumentException.
+     */
     static final class TooMuchText extends RuntimeException {
         TooMuchText(long maxChars) {
             super("more than " + maxChars + " characters of text; split the file or raise the limit");
@@ -31,15 +34,15 @@ final class DocumentBuilder {
     }
 
     void heading(int level, String s, int page) {
-        append(clean(s), (start, end) -> new Block.Heading(Math.max(1, level), start, end, page));
+        append(clean(s), false, (start, end) -> new Block.Heading(Math.max(1, level), start, end, page));
     }
 
     void paragraph(String s, int page) {
-        append(clean(s), (start, end) -> new Block.Paragraph(start, end, page));
+        append(clean(s), false, (start, end) -> new Block.Paragraph(start, end, page));
     }
 
     void row(String s, int page) {
-        append(clean(s), (start, end) -> new Block.Row(start, end, page));
+        append(clean(s), true, (start, end) -> new Block.Row(start, end, page));
     }
 
     /** The document, or a DocumentException when the file held no text at all. */
@@ -56,13 +59,11 @@ final class DocumentBuilder {
         Block at(int start, int end);
     }
 
-    private void append(String s, BlockFactory factory) {
+    private void append(String s, boolean row, BlockFactory factory) {
         if (s.isEmpty()) {
             return;
         }
-        Block newBlock = factory.at(0, 1);
-        String separator = text.isEmpty() ? ""
-                : newBlock instanceof Block.Row && blocks.getLast() instanceof Block.Row ? "\n" : "\n\n";
+        String separator = text.isEmpty() ? "" : row && blocks.getLast() instanceof Block.Row ? "\n" : "\n\n";
         if (text.length() + separator.length() + (long) s.length() > maxChars) {
             throw new TooMuchText(maxChars);
         }

@@ -95,7 +95,8 @@ public final class DocumentReaders {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         if (dot < 0 || dot == name.length() - 1) {
-            throw new DocumentException(file, "no file extension, so no format (supported: " + Format.supportedList() + ")");
+            throw new DocumentException(file, "no file extension, so no format (supported: "
+                    + Format.supportedList() + ")");
         }
         String extension = name.substring(dot + 1);
         return Format.ofExtension(extension).orElseThrow(() -> new DocumentException(file, "unsupported format ."

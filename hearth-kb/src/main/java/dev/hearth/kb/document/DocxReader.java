@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 
 import org.apache.poi.openxml4j.exceptions.InvalidFormatException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
-import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.xwpf.usermodel.IBodyElement;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFParagraph;
@@ -35,7 +34,7 @@ final class DocxReader {
 
     static ParsedDocument read(Path file, long maxChars) throws IOException, InvalidFormatException,
             DocumentException {
-        OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ);
+        OPCPackage pkg = OfficePackage.open(file, Format.DOCX, "wordprocessingml", "ms-word");
         XWPFDocument opened;
         try {
             opened = new XWPFDocument(pkg);

@@ -15,7 +15,6 @@ import javax.xml.parsers.ParserConfigurationException;
 import org.apache.poi.ooxml.POIXMLProperties;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
-import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.util.CellReference;
@@ -42,7 +41,7 @@ final class XlsxReader {
 
     static ParsedDocument read(Path file, long maxChars) throws IOException, OpenXML4JException, SAXException,
             ParserConfigurationException, XmlException, DocumentException {
-        OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ);
+        OPCPackage pkg = OfficePackage.open(file, Format.XLSX, "spreadsheetml", "ms-excel");
         try {
             DocumentBuilder doc = new DocumentBuilder(Format.XLSX, maxChars);
             XSSFReader reader = new XSSFReader(pkg);
