@@ -17,7 +17,6 @@ final class ProtoReader {
     static final int FIXED32 = 5;
 
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final String source;
     private final MemorySegment data;
@@ -93,13 +92,6 @@ final class ProtoReader {
         require(4, name);
         float v = data.get(FLOAT, position);
         position += 4;
-        return v;
-    }
-
-    long fixed64(String name) {
-        require(8, name);
-        long v = data.get(LONG, position);
-        position += 8;
         return v;
     }
 
