@@ -92,6 +92,13 @@ public interface Kernels {
     /** GELU in place (the tanh approximation, as ggml computes it). */
     void gelu(float[] x, int offset, int n);
 
+    /**
+     * GELU in place, with the error function rather than its tanh approximation:
+     * {@code x · ½(1 + erf(x/√2))}, as BERT and Hugging Face's {@code "gelu"} compute it.
+     * {@code erf} is Abramowitz and Stegun's 7.1.26, within 1.5e-7 of the true value.
+     */
+    void geluErf(float[] x, int offset, int n);
+
     /** {@code y[i] += x[i]}. */
     void add(float[] y, int yOffset, float[] x, int xOffset, int n);
 

@@ -161,6 +161,32 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void geluErf(float[] x, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[offset + i];
+            x[offset + i] = 0.5f * v * (1f + erf(v * INVERSE_SQRT2));
+        }
+    }
+
+    static final float INVERSE_SQRT2 = 0.70710678118654752f;
+    // Abramowitz and Stegun 7.1.26: erf(z) = 1 − t·(a1 + t·(a2 + … + t·a5))·e^(−z²), t = 1/(1 + p·z)
+    static final float ERF_P = 0.3275911f;
+    static final float ERF_A1 = 0.254829592f;
+    static final float ERF_A2 = -0.284496736f;
+    static final float ERF_A3 = 1.421413741f;
+    static final float ERF_A4 = -1.453152027f;
+    static final float ERF_A5 = 1.061405429f;
+
+    /** {@code erf(z)}, odd: computed for {@code |z|} and the sign put back. */
+    static float erf(float z) {
+        float a = Math.abs(z);
+        float t = 1f / (1f + ERF_P * a);
+        float poly = t * (ERF_A1 + t * (ERF_A2 + t * (ERF_A3 + t * (ERF_A4 + t * ERF_A5))));
+        float y = 1f - poly * (float) Math.exp(-a * a);
+        return Math.copySign(y, z);
+    }
+
+    @Override
     public void add(float[] y, int yOffset, float[] x, int xOffset, int n) {
         for (int i = 0; i < n; i++) {
             y[yOffset + i] += x[xOffset + i];

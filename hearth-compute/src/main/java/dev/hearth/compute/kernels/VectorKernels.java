@@ -361,6 +361,33 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void geluErf(float[] x, int offset, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, offset + i);
+            v.mul(0.5f).mul(erf(v.mul(ScalarKernels.INVERSE_SQRT2)).add(1f)).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
+            float v = x[offset + i];
+            x[offset + i] = 0.5f * v * (1f + ScalarKernels.erf(v * ScalarKernels.INVERSE_SQRT2));
+        }
+    }
+
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+
+    /** {@link ScalarKernels#erf} lane by lane, with this class's {@link #exp}. */
+    private static FloatVector erf(FloatVector z) {
+        FloatVector a = z.abs();
+        FloatVector t = ONE.div(a.fma(ScalarKernels.ERF_P, 1f));
+        FloatVector poly = t.fma(ScalarKernels.ERF_A5, ScalarKernels.ERF_A4);
+        poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A3));
+        poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A2));
+        poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A1)).mul(t);
+        FloatVector y = ONE.sub(poly.mul(exp(a.mul(a).neg())));
+        return y.blend(y.neg(), z.compare(VectorOperators.LT, 0f)); // erf is odd
+    }
+
+    @Override
     public void add(float[] y, int yOffset, float[] x, int xOffset, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {

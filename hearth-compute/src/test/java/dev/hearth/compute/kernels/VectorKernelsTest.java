@@ -337,6 +337,15 @@ class VectorKernelsTest {
                         .isLessThanOrEqualTo(tolerance * (Math.abs(expected[i]) + Math.abs(gate[i])));
             }
 
+            expected = gate.clone();
+            actual = gate.clone();
+            REFERENCE.geluErf(expected, 1, n);
+            one.geluErf(actual, 1, n);
+            for (int i = 1; i <= n; i++) {
+                assertThat((double) Math.abs(actual[i] - expected[i])).as("geluErf n = %d, element %d", n, i)
+                        .isLessThanOrEqualTo(tolerance * (Math.abs(expected[i]) + Math.abs(gate[i])));
+            }
+
             float[] logits = gate.clone();
             logits[1 + n / 2] = 80f;    // far beyond exp's float range without the max subtracted
             expected = logits.clone();

@@ -45,20 +45,38 @@ public final class GgufVocabularies {
         return new Vocabulary(tokens, scores, types);
     }
 
-    /** The role tokens; an id outside the vocabulary is an error naming the key. */
+    /**
+     * The role tokens; an id outside the vocabulary is an error naming the key.
+     *
+     * <p>A WordPiece ({@code bert}) vocabulary's BOS and EOS are its {@code [CLS]} and {@code [SEP]}
+     * when the file names no others, and both are added by default: llama.cpp's WPM tokenizer
+     * surrounds every text with them ({@code tokenizer.ggml.add_sep_token}, on unless the file
+     * turns it off), so callers that add BOS/EOS give a BERT model the input it was trained on.
+     */
     public static SpecialTokens specialTokens(GgufMetadata md, Vocabulary vocabulary) {
+        boolean wordPiece = md.findString(MODEL).orElse("").equals("bert");
+        OptionalInt separator = tokenId(md, vocabulary, "tokenizer.ggml.seperator_token_id"); // llama.cpp's spelling
+        OptionalInt cls = tokenId(md, vocabulary, "tokenizer.ggml.cls_token_id");
+        OptionalInt bos = tokenId(md, vocabulary, "tokenizer.ggml.bos_token_id");
+        OptionalInt eos = tokenId(md, vocabulary, "tokenizer.ggml.eos_token_id");
+        boolean addEos = md.findBoolean("tokenizer.ggml.add_eos_token").orElse(false);
+        if (wordPiece) {
+            bos = bos.isPresent() ? bos : cls;
+            eos = eos.isPresent() ? eos : separator;
+            addEos = md.findBoolean("tokenizer.ggml.add_eos_token")
+                    .orElse(md.findBoolean("tokenizer.ggml.add_sep_token").orElse(true));
+        }
         return new SpecialTokens(
-                tokenId(md, vocabulary, "tokenizer.ggml.bos_token_id"),
-                tokenId(md, vocabulary, "tokenizer.ggml.eos_token_id"),
+                bos,
+                eos,
                 tokenId(md, vocabulary, "tokenizer.ggml.eot_token_id"),
                 tokenId(md, vocabulary, "tokenizer.ggml.unknown_token_id"),
                 tokenId(md, vocabulary, "tokenizer.ggml.padding_token_id"),
-                // llama.cpp spells this key "seperator"
-                tokenId(md, vocabulary, "tokenizer.ggml.seperator_token_id"),
-                tokenId(md, vocabulary, "tokenizer.ggml.cls_token_id"),
+                separator,
+                cls,
                 tokenId(md, vocabulary, "tokenizer.ggml.mask_token_id"),
                 md.findBoolean("tokenizer.ggml.add_bos_token").orElse(defaultAddBos(md)),
-                md.findBoolean("tokenizer.ggml.add_eos_token").orElse(false));
+                addEos);
     }
 
     private static boolean defaultAddBos(GgufMetadata md) {
