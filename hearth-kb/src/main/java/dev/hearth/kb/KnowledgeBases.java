@@ -6,6 +6,7 @@ import dev.hearth.kb.index.ChunkIndex;
 import dev.hearth.kb.index.SearchHit;
 import dev.hearth.kb.index.SearchMode;
 import dev.hearth.kb.index.SearchRequest;
+import dev.hearth.kb.index.TermOverlap;
 import dev.hearth.kb.store.DocumentRecord;
 import dev.hearth.kb.store.DocumentStatus;
 import dev.hearth.kb.store.IngestionJob;
@@ -257,8 +258,8 @@ public final class KnowledgeBases implements AutoCloseable {
 
     /**
      * The passages that answer {@code question} best, relevant ones only: in vector and hybrid
-     * modes a passage whose cosine similarity to the question is below
-     * {@link KnowledgeBaseOptions#minSimilarity()} is left out, so an empty result means the
+     * modes a passage whose {@linkplain Passage#relevance() relevance} is below
+     * {@link KnowledgeBaseOptions#minRelevance()} is left out, so an empty result means the
      * knowledge base does not cover the question.
      */
     public Retrieval retrieve(String name, String question, RetrievalOptions retrieval) {
@@ -273,12 +274,13 @@ public final class KnowledgeBases implements AutoCloseable {
         List<Passage> passages = new ArrayList<>(hits.size());
         for (SearchHit hit : hits) {
             double similarity = hit.cosine().orElse(Double.NaN);
-            if (vector.isPresent() && !(similarity >= options.minSimilarity())) {
+            double relevance = similarity + TermOverlap.coverage(question, hit.chunk().text()) / 2;
+            if (vector.isPresent() && !(relevance >= options.minRelevance())) {
                 continue;
             }
             passages.add(new Passage(passages.size() + 1, hit.documentId(), hit.documentName(), hit.chunk().page(),
                     hit.chunk().start(), hit.chunk().end(), hit.chunk().headingPath(), hit.chunk().text(), hit.score(),
-                    similarity));
+                    similarity, relevance));
         }
         return new Retrieval(name, question, passages);
     }

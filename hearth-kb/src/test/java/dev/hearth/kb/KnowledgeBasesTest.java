@@ -33,7 +33,7 @@ class KnowledgeBasesTest {
 
     @BeforeEach
     void open() {
-        bases = KnowledgeBases.open(KnowledgeBaseOptions.defaults(data).withMinSimilarity(0.2), new ConceptBagEmbedder(64));
+        bases = KnowledgeBases.open(KnowledgeBaseOptions.defaults(data).withMinRelevance(0.3), new ConceptBagEmbedder(64));
     }
 
     @AfterEach
@@ -198,7 +198,7 @@ class KnowledgeBasesTest {
         bases.add("plant", List.of(write("a.md", "# Pumps\n\nPumps need oil every month.\n")), Set.of(), IngestionListener.NONE);
         bases.close();
 
-        bases = KnowledgeBases.open(KnowledgeBaseOptions.defaults(data).withMinSimilarity(0.2), new ConceptBagEmbedder(64));
+        bases = KnowledgeBases.open(KnowledgeBaseOptions.defaults(data).withMinRelevance(0.3), new ConceptBagEmbedder(64));
 
         assertThat(bases.describe("plant").documents()).isEqualTo(1);
         assertThat(bases.retrieve("plant", "pumps oil", RetrievalOptions.defaults()).covered()).isTrue();

@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param headingPath the headings above it, {@code "Part > Section"}; empty when none
  * @param text the passage
  * @param score its fused retrieval score (ranks only; not comparable across questions)
- * @param similarity cosine similarity of the passage and the question, -1 to 1
+ * @param similarity cosine similarity of the passage and the question, -1 to 1 (NaN when retrieval
+ *     used no vectors)
+ * @param relevance how well it answers the question: the similarity plus half the share of the
+ *     question's content terms it holds (NaN when retrieval used no vectors)
  */
 public record Passage(int number, String documentId, String documentName, int page, int start, int end,
-                      String headingPath, String text, double score, double similarity) {
+                      String headingPath, String text, double score, double similarity, double relevance) {
     public Passage {
         Objects.requireNonNull(documentId, "documentId");
         Objects.requireNonNull(documentName, "documentName");

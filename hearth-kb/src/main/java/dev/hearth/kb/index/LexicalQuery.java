@@ -51,11 +51,16 @@ final class LexicalQuery {
 
     /** The question's distinct terms as {@code field}'s analyzer makes them, first {@link #MAX_TERMS}. */
     static Set<String> terms(String field, String text, Analyzer analyzer) {
+        return terms(field, text, analyzer, MAX_TERMS);
+    }
+
+    /** The text's distinct terms as {@code field}'s analyzer makes them, the first {@code limit}. */
+    static Set<String> terms(String field, String text, Analyzer analyzer, int limit) {
         Set<String> terms = new LinkedHashSet<>();
         try (TokenStream tokens = analyzer.tokenStream(field, text)) {
             CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
             tokens.reset();
-            while (tokens.incrementToken() && terms.size() < MAX_TERMS) {
+            while (tokens.incrementToken() && terms.size() < limit) {
                 terms.add(term.toString());
             }
             tokens.end();
