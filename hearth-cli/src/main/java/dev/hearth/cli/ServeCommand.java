@@ -1,5 +1,8 @@
 package dev.hearth.cli;
 
+import dev.hearth.kb.KnowledgeBases;
+import dev.hearth.kb.embed.Embedders;
+import dev.hearth.kb.http.KnowledgeBaseApi;
 import dev.hearth.model.runtime.KvPrecision;
 import dev.hearth.serve.engine.EngineOptions;
 import dev.hearth.serve.engine.InferenceEngines;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
@@ -32,6 +36,7 @@ import java.util.function.BiFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -57,6 +62,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--models-dir", paramLabel = "DIR", description = "Serve every *.gguf in DIR.")
     Path modelsDir;
+
+    @Mixin
+    KnowledgeBaseOptions knowledgeBases;
+
+    @Option(names = "--kb-model", paramLabel = "NAME",
+            description = "The served model that writes knowledge-base answers (default: the first model given; with none,"
+                    + " answers are the cited passages themselves).")
+    String kbModel;
+
+    @Option(names = "--no-kb", description = "Serve no knowledge bases (and no built-in embedding model).")
+    boolean noKnowledgeBases;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -137,10 +153,27 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = serverConfig(commandLine);
         RegistryOptions registryOptions = new RegistryOptions(engineOptions(commandLine), keepAlive, memoryBudget(commandLine));
-        List<ModelSource> sources = sources(commandLine);
+        List<ModelSource> generative = sources(commandLine);
+        Optional<String> answerModel = answerModel(commandLine, generative);
+        List<ModelSource> sources = new ArrayList<>(generative);
+        KnowledgeBases bases = null;
+        if (!noKnowledgeBases) {
+            bases = knowledgeBases.open();
+            Path embeddingFile = knowledgeBases.embeddingModel != null ? knowledgeBases.embeddingModel
+                    : Embedders.defaultModelFile(knowledgeBases.dataDir().resolve("models"));
+            sources.add(new ModelSource(bases.embedder().name(), embeddingFile));
+        }
         PrintWriter err = commandLine.getErr();
-        try (ModelRegistry registry = ModelRegistry.create(sources, registryOptions, InferenceEngines::open)) {
-            List<Api> apis = List.of(OpenAiApi.create(), OllamaApi.create(Hearth.VERSION), new WebChat());
+        try (KnowledgeBases closedLast = bases;
+             ModelRegistry registry = ModelRegistry.create(sources, registryOptions, InferenceEngines::open)) {
+            List<Api> apis = new ArrayList<>(List.of(OllamaApi.create(Hearth.VERSION), new WebChat()));
+            if (closedLast == null) {
+                apis.add(OpenAiApi.create());
+            } else {
+                KnowledgeBaseApi kbApi = KnowledgeBaseApi.create(closedLast, answerModel);
+                apis.add(OpenAiApi.create(kbApi.grounding()));
+                apis.add(kbApi);
+            }
             HearthServer server = HearthServer.create(config, registry, apis, line -> {
                 err.println(line);
                 err.flush();
@@ -148,22 +181,39 @@ final class ServeCommand implements Callable<Integer> {
             server.start();
             PrintWriter out = commandLine.getOut();
             out.println("Hearth is listening on " + server.url() + " (models: "
-                    + String.join(", ", sources.stream().map(ModelSource::name).toList()) + ")");
+                    + String.join(", ", sources.stream().map(ModelSource::name).toList())
+                    + (closedLast == null ? "" : "; knowledge bases in " + knowledgeBases.dataDir()
+                            + ", answers " + answerModel.map(m -> "by " + m).orElse("extractive")) + ")");
             out.flush();
-            awaitStop(server, registry);
+            awaitStop(server, registry, closedLast);
         }
         return 0;
+    }
+
+    /** The model that writes knowledge-base answers: --kb-model, else the first generative model, else none. */
+    private Optional<String> answerModel(CommandLine commandLine, List<ModelSource> generative) {
+        if (kbModel == null) {
+            return generative.stream().findFirst().map(ModelSource::name);
+        }
+        if (generative.stream().noneMatch(m -> m.name().equals(kbModel))) {
+            throw new ParameterException(commandLine, "Invalid value for option '--kb-model': no served model is called '"
+                    + kbModel + "' (served: " + generative.stream().map(ModelSource::name).toList() + ")");
+        }
+        return Optional.of(kbModel);
     }
 
     /**
      * Blocks until SIGTERM/Ctrl-C (the shutdown hook stops the server) or, when run in-process, until
      * this thread is interrupted (then this thread stops it).
      */
-    private static void awaitStop(HearthServer server, ModelRegistry registry) {
+    private static void awaitStop(HearthServer server, ModelRegistry registry, KnowledgeBases bases) {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = Thread.ofPlatform().name("hearth-shutdown").unstarted(() -> {
             server.stop();
             registry.close();
+            if (bases != null) {
+                bases.close();
+            }
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
@@ -205,8 +255,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             sources.addAll(found);
         }
-        if (sources.isEmpty()) {
-            throw new ParameterException(commandLine, "give at least one model: MODEL.gguf, --model or --models-dir");
+        if (sources.isEmpty() && noKnowledgeBases) {
+            throw new ParameterException(commandLine, "with --no-kb, give at least one model: MODEL.gguf, --model or --models-dir");
         }
         return sources;
     }

@@ -33,6 +33,7 @@ class LayeringTest {
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.compute.tensor")).isTrue();
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.model.gguf")).isTrue();
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.serve.http")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.kb.index")).isTrue();
         org.assertj.core.api.Assertions.assertThat(classes.containPackage("dev.hearth.cli")).isTrue();
     }
 
@@ -68,6 +69,16 @@ class LayeringTest {
         noClasses().that().resideInAPackage("dev.hearth.serve..")
                 .and().resideOutsideOfPackage("dev.hearth.serve.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.hearth.model.runtime..", "dev.hearth.model.arch..")
+                .check(classes);
+    }
+
+    @Test
+    void knowledgeBasesSeeModelsOnlyThroughTheirSeams() {
+        // embeddings through model.runtime's EmbeddingModel on a compute.spi Backend, answers through
+        // the server's InferenceEngine: never an architecture or a kernel
+        noClasses().that().resideInAPackage("dev.hearth.kb..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.hearth.model.arch..", "dev.hearth.compute.kernels..",
+                        "dev.hearth.compute.quant..", "dev.hearth.compute.tensor..")
                 .check(classes);
     }
 

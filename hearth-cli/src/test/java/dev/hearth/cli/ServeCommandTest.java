@@ -35,17 +35,18 @@ class ServeCommandTest {
     @Test
     void badValuesExitTwoNamingTheOption() throws Exception {
         Path model = Files.write(dir.resolve("m.gguf"), new byte[8]);
-        assertThat(CliRun.of("serve").err()).contains("give at least one model");
-        assertFails(CliRun.of("serve", model.toString(), "--port", "70000"), "--port");
-        assertFails(CliRun.of("serve", model.toString(), "--parallel", "0"), "--parallel");
-        assertFails(CliRun.of("serve", model.toString(), "--kv-budget", "lots"), "--kv-budget");
-        assertFails(CliRun.of("serve", model.toString(), "--keep-alive", "soon"), "--keep-alive");
-        assertFails(CliRun.of("serve", model.toString(), "--max-tokens", "0"), "--max-tokens");
-        assertFails(CliRun.of("serve", "--model", "a b=" + model), "--model");
-        assertFails(CliRun.of("serve", dir.resolve("missing.gguf").toString()), "no such file");
-        assertFails(CliRun.of("serve", "--models-dir", Files.createDirectories(dir.resolve("empty")).toString()), "--models-dir");
+        assertThat(CliRun.of("serve", "--no-kb").err()).contains("with --no-kb, give at least one model");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--port", "70000"), "--port");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--parallel", "0"), "--parallel");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--kv-budget", "lots"), "--kv-budget");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--keep-alive", "soon"), "--keep-alive");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--max-tokens", "0"), "--max-tokens");
+        assertFails(CliRun.of("serve", "--no-kb", "--model", "a b=" + model), "--model");
+        assertFails(CliRun.of("serve", "--no-kb", dir.resolve("missing.gguf").toString()), "no such file");
+        assertFails(CliRun.of("serve", "--no-kb", "--models-dir", Files.createDirectories(dir.resolve("empty")).toString()), "--models-dir");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--kb-model", "other"), "--kb-model");
         Path keys = Files.writeString(dir.resolve("keys"), "not-a-hash\n");
-        assertFails(CliRun.of("serve", model.toString(), "--api-key-file", keys.toString()), "--api-key-file");
+        assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--api-key-file", keys.toString()), "--api-key-file");
     }
 
     @Test

@@ -42,6 +42,9 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
                 "-cp", classpath, "dev.hearth.cli.Hearth", "serve", "--port", "0", "--threads", "2"));
+        if (!List.of(args).contains("--data-dir")) {
+            command.add("--no-kb"); // knowledge bases only where a test gives them a data directory of its own
+        }
         command.addAll(List.of(args));
         Path err = Files.createTempFile("hearth-serve", ".err");
         Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();

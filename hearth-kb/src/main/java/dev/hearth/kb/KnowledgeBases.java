@@ -69,8 +69,8 @@ public final class KnowledgeBases implements AutoCloseable {
     /**
      * Opens (creating when new) the knowledge bases under {@code options.dataDir()}.
      *
-     * @param embedder the embedding model every knowledge base here uses; one made with another
-     *     is refused when first used, by name
+     * @param embedder the embedding model every knowledge base here uses (one made with another
+     *     is refused when first used, by name); closed with these knowledge bases
      * @throws dev.hearth.kb.store.StoreException if the data directory is in use by another
      *     process or cannot be opened
      */
@@ -80,8 +80,14 @@ public final class KnowledgeBases implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + options.dataDir(), e);
         }
-        KnowledgeBases bases = new KnowledgeBases(options, embedder, KnowledgeBaseStore.open(options.dataDir()),
-                Clock.systemUTC());
+        KnowledgeBaseStore store;
+        try {
+            store = KnowledgeBaseStore.open(options.dataDir());
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+        KnowledgeBases bases = new KnowledgeBases(options, embedder, store, Clock.systemUTC());
         bases.recover();
         return bases;
     }
@@ -296,6 +302,7 @@ public final class KnowledgeBases implements AutoCloseable {
         indexes.values().forEach(ChunkIndex::close);
         indexes.clear();
         store.close();
+        embedder.close();
     }
 
     // ---- inside ----

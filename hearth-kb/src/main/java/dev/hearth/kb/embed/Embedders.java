@@ -1,7 +1,10 @@
 package dev.hearth.kb.embed;
 
+import dev.hearth.compute.spi.Backend;
 import dev.hearth.model.convert.OnnxBertImporter;
 import dev.hearth.model.onnx.OnnxModel;
+import dev.hearth.model.runtime.EmbeddingModel;
+import dev.hearth.model.runtime.ModelOptions;
 import dev.hearth.model.runtime.Models;
 
 import java.io.IOException;
@@ -35,7 +38,7 @@ public final class Embedders {
      * @throws IllegalStateException if the model's files are not on the class path
      */
     public static Embedder defaultModel(Path modelsDir) throws IOException {
-        return new ModelEmbedder(DEFAULT_NAME, Models.openEmbedding(defaultModelFile(modelsDir)), "");
+        return open(defaultModelFile(modelsDir), DEFAULT_NAME);
     }
 
     /** The default model's GGUF file, written (once, atomically) if missing. */
@@ -68,8 +71,19 @@ public final class Embedders {
      */
     public static Embedder open(Path gguf) throws IOException {
         String file = gguf.getFileName().toString();
-        String name = file.endsWith(".gguf") ? file.substring(0, file.length() - ".gguf".length()) : file;
-        return new ModelEmbedder(name, Models.openEmbedding(gguf), "");
+        return open(gguf, file.endsWith(".gguf") ? file.substring(0, file.length() - ".gguf".length()) : file);
+    }
+
+    /** The model on the CPU backend, one thread per processor. */
+    private static Embedder open(Path gguf, String name) throws IOException {
+        Backend backend = Backend.cpu(Runtime.getRuntime().availableProcessors());
+        try {
+            EmbeddingModel model = Models.openEmbedding(gguf, ModelOptions.defaults().withKernels(backend.kernels()));
+            return new ModelEmbedder(name, model, "", backend);
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
     }
 
     private static URL resource(String name) {

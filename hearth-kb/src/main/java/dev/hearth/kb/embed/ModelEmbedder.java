@@ -1,5 +1,6 @@
 package dev.hearth.kb.embed;
 
+import dev.hearth.compute.spi.Backend;
 import dev.hearth.model.runtime.EmbeddingModel;
 
 import java.util.ArrayList;
@@ -10,15 +11,18 @@ final class ModelEmbedder implements Embedder {
     private final String name;
     private final EmbeddingModel model;
     private final String queryPrefix;
+    private final Backend backend;
 
     /**
      * @param queryPrefix put before a question (some models are trained with an instruction
      *     there); empty for none
+     * @param backend the backend the model computes on, closed with it
      */
-    ModelEmbedder(String name, EmbeddingModel model, String queryPrefix) {
+    ModelEmbedder(String name, EmbeddingModel model, String queryPrefix, Backend backend) {
         this.name = name;
         this.model = model;
         this.queryPrefix = queryPrefix;
+        this.backend = backend;
     }
 
     @Override
@@ -68,5 +72,6 @@ final class ModelEmbedder implements Embedder {
     @Override
     public void close() {
         model.close();
+        backend.close();
     }
 }

@@ -55,7 +55,8 @@ public final class RetrievalEvaluation {
     }
 
     /**
-     * Builds a knowledge base of the corpus under {@code dataDir} with {@code embedder}, asks every
+     * Builds a knowledge base of the corpus under {@code dataDir} with {@code embedder} (closing it
+     * at the end), asks every
      * question in every mode, and scores the answers.
      *
      * @param repository the checkout's root (for {@code docs/})
@@ -182,8 +183,6 @@ public final class RetrievalEvaluation {
         Path repository = Path.of(args.length > 0 ? args[0] : ".");
         Path models = Path.of(args.length > 1 ? args[1] : "hearth-kb/target/models");
         Path data = Files.createTempDirectory("hearth-kb-eval");
-        try (Embedder embedder = dev.hearth.kb.embed.Embedders.defaultModel(models)) {
-            print(run(data, embedder, repository), System.out);
-        }
+        print(run(data, dev.hearth.kb.embed.Embedders.defaultModel(models), repository), System.out);
     }
 }

@@ -2,7 +2,6 @@ package dev.hearth.kb.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hearth.kb.embed.Embedder;
 import dev.hearth.kb.embed.Embedders;
 import dev.hearth.kb.index.SearchMode;
 
@@ -20,10 +19,8 @@ class RetrievalEvaluationIT {
 
     @Test
     void hybridRetrievalFindsTheAnswersAndTheThresholdSeparatesOffTopicQuestions(@TempDir Path data) throws Exception {
-        RetrievalEvaluation.Outcome outcome;
-        try (Embedder embedder = Embedders.defaultModel(Path.of("target/models"))) {
-            outcome = RetrievalEvaluation.run(data, embedder, Path.of(".."));
-        }
+        RetrievalEvaluation.Outcome outcome = RetrievalEvaluation.run(data, Embedders.defaultModel(Path.of("target/models")),
+                Path.of(".."));
         RetrievalEvaluation.print(outcome, System.err);
 
         assertThat(outcome.questions()).isGreaterThanOrEqualTo(40);

@@ -136,7 +136,7 @@ final class BatchingEngine implements InferenceEngine {
         }
     }
 
-    private static String baseName(Path path) {
+    static String baseName(Path path) {
         String file = path.getFileName().toString();
         return file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file;
     }

@@ -9,7 +9,8 @@ public final class InferenceEngines {
     }
 
     /**
-     * Opens the GGUF model at {@code path} and starts its engine thread.
+     * Opens the GGUF model at {@code path}: a generative model in a batching engine (with its
+     * engine thread), an embedding model (a BERT-family encoder) in an engine that only embeds.
      *
      * @throws dev.hearth.model.runtime.ModelLoadException naming the key or tensor when the model is broken
      * @throws dev.hearth.model.gguf.GgufFormatException when the file is not well-formed GGUF
@@ -18,6 +19,6 @@ public final class InferenceEngines {
      * @throws IOException when the file cannot be read
      */
     public static InferenceEngine open(Path path, EngineOptions options) throws IOException {
-        return BatchingEngine.open(path, options);
+        return EmbeddingEngine.serves(path) ? EmbeddingEngine.open(path, options) : BatchingEngine.open(path, options);
     }
 }

@@ -3,6 +3,7 @@ package dev.hearth.serve.http;
 import dev.hearth.model.template.TemplateException;
 import dev.hearth.serve.engine.ContextLengthExceededException;
 import dev.hearth.serve.engine.EngineOverloadedException;
+import dev.hearth.serve.engine.ModelCannotGenerateException;
 import dev.hearth.serve.registry.ModelLoadFailedException;
 import dev.hearth.serve.registry.ModelUnavailableException;
 import dev.hearth.serve.registry.UnknownModelException;
@@ -31,6 +32,7 @@ final class Errors {
             case UnknownModelException e -> ApiException.modelNotFound(e.model());
             case ModelUnavailableException e -> ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
             case EngineOverloadedException e -> ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
+            case ModelCannotGenerateException e -> ApiException.invalid("model", "model_cannot_generate", e.getMessage());
             case ContextLengthExceededException e -> ApiException.invalid(null, "context_length_exceeded", e.getMessage());
             case TemplateException e -> ApiException.invalid("messages",
                     "the model's chat template cannot format these messages: " + e.problem());

@@ -4,6 +4,7 @@ import dev.hearth.serve.registry.ModelRegistry;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 
@@ -57,7 +58,11 @@ final class JavalinServer implements HearthServer {
             c.startup.showOldJavalinVersionWarning = false;
             c.startup.startupWatcherEnabled = false;
             c.concurrency.useVirtualThreads = true;
-            c.http.maxRequestSize = config.limits().maxBodyBytes();
+            // JSON bodies are held to maxBodyBytes as they are read (Fields.readBody); only uploads come near this
+            c.http.maxRequestSize = Math.max(config.limits().maxBodyBytes(), config.limits().maxUploadBytes());
+            c.jetty.multipartConfig.maxTotalRequestSize(config.limits().maxUploadBytes(), SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxFileSize(config.limits().maxUploadBytes(), SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             c.http.compressionStrategy = CompressionStrategy.NONE; // small JSON answers; streams must not be buffered
             c.jetty.host = config.host();
             c.jetty.port = config.port();
