@@ -47,8 +47,9 @@ import java.util.stream.Stream;
  * listener and to the store. Retrieval runs on the caller's thread, alongside ingestion.
  *
  * <p>On open, documents a killed process left half-added ({@code PENDING}) are marked failed and
- * their chunks removed, and jobs it left running are marked failed: the index and the metadata
- * agree again, and nothing but the document in flight was lost.
+ * their chunks removed, chunks of documents the metadata does not know are removed, and jobs it
+ * left running are marked failed: the index and the metadata agree again, and nothing but the
+ * document in flight was lost.
  */
 public final class KnowledgeBases implements AutoCloseable {
     private final KnowledgeBaseOptions options;
@@ -334,9 +335,17 @@ public final class KnowledgeBases implements AutoCloseable {
     /** Undoes what a killed process left half done (see the class comment). */
     private void recover() {
         for (KnowledgeBase kb : store.knowledgeBases()) {
+            ChunkIndex index = index(kb.name());
+            Set<String> known = new java.util.HashSet<>();
+            store.documents(kb.name()).forEach(d -> known.add(d.id()));
+            for (String orphan : index.documentIds()) {
+                if (!known.contains(orphan)) { // indexed, but killed before its metadata was written
+                    index.deleteDocument(orphan);
+                }
+            }
             for (DocumentRecord document : store.documents(kb.name())) {
                 if (document.status() == DocumentStatus.PENDING) {
-                    index(kb.name()).deleteDocument(document.id());
+                    index.deleteDocument(document.id());
                     store.upsertDocument(new DocumentRecord(kb.name(), document.path(), document.contentHash(),
                             document.sizeBytes(), document.format(), document.tags(), 0, DocumentStatus.FAILED,
                             Optional.of("interrupted while being added (the process stopped); add it again"),

@@ -3,6 +3,7 @@ package dev.hearth.kb.index;
 import dev.hearth.kb.chunk.Chunk;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The searchable chunks of one knowledge base: a Lucene index in a directory of its own, with BM25 over
@@ -60,6 +61,9 @@ public interface ChunkIndex extends AutoCloseable {
 
     /** How many chunks {@code documentId} has. */
     long documentChunkCount(String documentId);
+
+    /** The ids of the documents that have chunks in the index (for checking it against the metadata). */
+    Set<String> documentIds();
 
     /**
      * The best {@code request.k()} chunks for a question, best first.

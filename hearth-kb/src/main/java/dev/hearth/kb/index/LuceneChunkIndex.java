@@ -1,6 +1,41 @@
 package dev.hearth.kb.index;
 
 import dev.hearth.kb.chunk.Chunk;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,34 +51,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.store.AlreadyClosedException;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.IOUtils;
+import java.util.TreeSet;
 
 /**
  * {@link ChunkIndex} over a Lucene directory (memory-mapped where the platform allows).
@@ -242,6 +250,33 @@ final class LuceneChunkIndex implements ChunkIndex {
     public long documentChunkCount(String documentId) {
         requireId(documentId);
         return withSearcher(searcher -> searcher.count(new TermQuery(new Term(ChunkFields.DOC_ID, documentId))));
+    }
+
+    @Override
+    public Set<String> documentIds() {
+        return withSearcher(searcher -> {
+            Set<String> ids = new TreeSet<>();
+            for (var leaf : searcher.getIndexReader().leaves()) {
+                Terms terms = leaf.reader().terms(ChunkFields.DOC_ID);
+                if (terms == null) {
+                    continue;
+                }
+                TermsEnum each = terms.iterator();
+                PostingsEnum postings = null;
+                for (BytesRef term = each.next(); term != null; term = each.next()) {
+                    postings = each.postings(postings, PostingsEnum.NONE);
+                    Bits live = leaf.reader().getLiveDocs();
+                    for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS;
+                         doc = postings.nextDoc()) {
+                        if (live == null || live.get(doc)) { // a deleted chunk's term lingers until a merge
+                            ids.add(term.utf8ToString());
+                            break;
+                        }
+                    }
+                }
+            }
+            return ids;
+        });
     }
 
     @Override
