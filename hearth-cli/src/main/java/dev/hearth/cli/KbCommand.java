@@ -279,7 +279,8 @@ final class KbCommand implements Runnable {
 
         private static void printPassages(PrintWriter out, List<Passage> passages) {
             for (Passage p : passages) {
-                out.printf("[%d] %s  (relevance %.2f)%n", p.number(), p.source(), p.relevance());
+                out.printf("[%d] %s%s%n", p.number(), p.source(),
+                        Double.isFinite(p.relevance()) ? String.format("  (relevance %.2f)", p.relevance()) : "");
                 for (String line : p.text().strip().split("\n")) {
                     out.println("    " + line);
                 }
