@@ -2,6 +2,7 @@ package dev.hearth.kb.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.kb.IngestionListener;
 import dev.hearth.kb.KnowledgeBaseOptions;
 import dev.hearth.kb.KnowledgeBases;
 import dev.hearth.kb.embed.ConceptBagEmbedder;
@@ -50,6 +51,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -197,6 +199,7 @@ class WebKnowledgeBaseIT {
         waitUntil(b -> browser.findElement(By.id("empty")).isDisplayed());
         waitUntil(b -> !sidebar().contains("plant"));
         assertThat(browser.findElement(By.id("base")).isDisplayed()).isFalse();
+        assertThat(browser.getCurrentUrl()).endsWith("/kb");
         assertThat(status("/v1/kb/plant")).isEqualTo(404);
     }
 
@@ -229,6 +232,35 @@ class WebKnowledgeBaseIT {
         waitUntil(b -> b.getCurrentUrl().endsWith("/kb"));
         waitUntil(b -> browser.findElement(By.id("empty")).isDisplayed());
         assertThat(browser.getTitle()).isEqualTo("Hearth — knowledge bases");
+    }
+
+    /** On the chat page, model kb:NAME answers with its sources, which are kept with the conversation. */
+    @Test
+    void theChatPageShowsAKnowledgeBasesSources() throws Exception {
+        bases.create("office", "");
+        Path passwords = Files.writeString(dir.resolve("passwords.txt"), "Passwords must be changed every ninety days.\n");
+        bases.add("office", List.of(passwords), Set.of(), IngestionListener.NONE);
+        browser.get(server.url() + "/");
+        browser.executeScript("localStorage.clear(); localStorage.setItem('hearth.settings', JSON.stringify(arguments[0]))",
+                Map.of("model", "kb:office"));
+        browser.navigate().refresh();
+        waitUntil(b -> "kb:office".equals(b.executeScript("return document.getElementById('model').value")));
+
+        browser.findElement(By.id("prompt")).sendKeys("how often must passwords be changed?", Keys.ENTER);
+        String answer = "article.assistant:last-child";
+        waitUntil(b -> "done".equals(b.executeScript("return document.querySelector(arguments[0])?.dataset.state", answer)));
+        assertThat(browser.findElement(By.cssSelector(answer + " .content")).getText())
+                .contains("[1] Passwords must be changed every ninety days.");
+        WebElement passage = browser.findElement(By.cssSelector(answer + " .citations details[data-citation='1']"));
+        assertThat(passage.findElement(By.tagName("summary")).getText()).isEqualTo("passwords.txt");
+        browser.findElement(By.cssSelector(answer + " .content a.cite[data-citation='1']")).click();
+        waitUntil(b -> "true".equals(passage.getDomProperty("open")));
+        assertThat(passage.findElement(By.cssSelector(".passage")).getText())
+                .isEqualTo("Passwords must be changed every ninety days.");
+
+        browser.navigate().refresh();
+        waitUntil(b -> !b.findElements(By.cssSelector(answer + " .content a.cite[data-citation='1']")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(answer + " .citations summary")).getText()).isEqualTo("passwords.txt");
     }
 
     @Test

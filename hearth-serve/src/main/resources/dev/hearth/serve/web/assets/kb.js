@@ -153,8 +153,13 @@ async function create(event) {
 
 async function removeBase() {
   if (current && confirm(`Delete the knowledge base ${current} and everything in it?`)) {
-    await call('DELETE', kbPath(current)).catch((e) => showError(e.message));
-    location.hash = '';
+    try {
+      await call('DELETE', kbPath(current));
+    } catch (error) {
+      showError(error.message);
+      return; // still there: keep it on screen
+    }
+    history.replaceState(null, '', location.pathname);
     choose(null);
   }
 }
