@@ -41,6 +41,9 @@ async function call(method, path, body) {
 
 const kbPath = (name) => `/v1/kb/${encodeURIComponent(name)}`;
 
+/** "1 chunk", "2 chunks". */
+const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function showError(message) {
   $('error-text').textContent = message;
   $('error').hidden = false;
@@ -78,16 +81,28 @@ async function loadBases() {
 }
 
 async function choose(name) {
+  show(name);
+  if (name) {
+    location.hash = encodeURIComponent(name);
+    try {
+      await refresh();
+    } catch (error) {
+      // gone, or never there (an old link): say so, and show no knowledge base rather than a stale one
+      showError(`Cannot open the knowledge base ${name}: ${error.message}`);
+      history.replaceState(null, '', location.pathname);
+      show(null);
+    }
+  }
+  loadBases();
+}
+
+function show(name) {
   current = name;
   $('empty').hidden = !!name;
   $('base').hidden = !name;
   $('answer').hidden = true;
   $('upload-status').textContent = '';
-  if (name) {
-    location.hash = encodeURIComponent(name);
-    await refresh();
-  }
-  loadBases();
+  $('upload-progress').hidden = true;
 }
 
 async function refresh() {
@@ -97,7 +112,8 @@ async function refresh() {
     return;
   }
   $('base-name').textContent = kb.name;
-  $('base-summary').textContent = `${kb.description ? `${kb.description} · ` : ''}${kb.documents} documents, ${kb.chunks} chunks`;
+  $('base-summary').textContent = `${kb.description ? `${kb.description} · ` : ''}`
+    + `${count(kb.documents, 'document')}, ${count(kb.chunks, 'chunk')}`;
   $('documents').replaceChildren(...documents.data.map(documentRow));
 }
 
@@ -112,8 +128,12 @@ function documentRow(d) {
   status.className = d.status;
   const actions = document.createElement('td');
   actions.append(button('Remove', async () => {
-    await call('DELETE', `${kbPath(current)}/documents/${encodeURIComponent(d.id)}`).catch((e) => showError(e.message));
-    refresh();
+    try {
+      await call('DELETE', `${kbPath(current)}/documents/${encodeURIComponent(d.id)}`);
+      await refresh();
+    } catch (error) {
+      showError(error.message);
+    }
   }));
   row.append(name, chunks, status, actions);
   return row;
@@ -133,8 +153,13 @@ async function create(event) {
 
 async function removeBase() {
   if (current && confirm(`Delete the knowledge base ${current} and everything in it?`)) {
-    await call('DELETE', kbPath(current)).catch((e) => showError(e.message));
-    location.hash = '';
+    try {
+      await call('DELETE', kbPath(current));
+    } catch (error) {
+      showError(error.message);
+      return; // still there: keep it on screen
+    }
+    history.replaceState(null, '', location.pathname);
     choose(null);
   }
 }
@@ -191,20 +216,29 @@ function upload(event) {
 
 async function followJob(name, job) {
   const progress = $('upload-progress');
-  while (job.state === 'running') {
-    progress.value = job.files_total ? (job.files_done + job.files_failed) / job.files_total : 0;
-    $('upload-status').textContent = `Adding: ${job.files_done + job.files_failed} of ${job.files_total} files, `
-      + `${job.chunks} chunks (${job.chunks_per_second.toFixed(1)}/s)`;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    job = await call('GET', `${kbPath(name)}/jobs/${job.id}`);
+  try {
+    while (job.state === 'running') {
+      if (name === current) {
+        progress.value = job.files_total ? (job.files_done + job.files_failed) / job.files_total : 0;
+        $('upload-status').textContent = `Adding: ${job.files_done + job.files_failed} of ${count(job.files_total, 'file')}, `
+          + `${count(job.chunks, 'chunk')} (${job.chunks_per_second.toFixed(1)}/s)`;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      job = await call('GET', `${kbPath(name)}/jobs/${job.id}`);
+    }
+  } catch (error) {
+    progress.hidden = true;
+    showError(`Cannot follow the upload: ${error.message}`);
+    return;
+  }
+  if (name !== current) {
+    return; // another knowledge base is on screen now
   }
   progress.value = 1;
   const failed = job.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
-  $('upload-status').textContent = `Added ${job.files_done} of ${job.files_total} files, ${job.chunks} chunks`
-    + (failed ? `. Not added: ${failed}` : '.');
-  if (name === current) {
-    refresh();
-  }
+  $('upload-status').textContent = `Added ${job.files_done} of ${count(job.files_total, 'file')}, `
+    + `${count(job.chunks, 'chunk')}${failed ? `. Not added: ${failed}` : '.'}`;
+  refresh().catch((error) => showError(error.message));
 }
 
 // ---- asking ----
