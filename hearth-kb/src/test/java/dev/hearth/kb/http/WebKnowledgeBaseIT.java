@@ -13,6 +13,7 @@ import dev.hearth.serve.http.ServerConfig;
 import dev.hearth.serve.openai.OpenAiApi;
 import dev.hearth.serve.registry.ModelRegistry;
 import dev.hearth.serve.registry.RegistryOptions;
+import dev.hearth.serve.web.HeadlessChromium;
 import dev.hearth.serve.web.WebChat;
 
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -22,7 +23,6 @@ import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +32,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -64,8 +60,6 @@ import java.util.stream.Collectors;
  * skipped loudly; under CI ({@code CI=true}) that is a failure.
  */
 class WebKnowledgeBaseIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -77,7 +71,7 @@ class WebKnowledgeBaseIT {
 
     @BeforeAll
     static void start() throws Exception {
-        requireChromium();
+        HeadlessChromium.require("the knowledge-base page's end-to-end test");
         registry = ModelRegistry.create(List.of(), new RegistryOptions(EngineOptions.defaults().withThreads(1),
                 Duration.ofMinutes(5), 1L << 30), InferenceEngines::open);
         bases = KnowledgeBases.open(KnowledgeBaseOptions.defaults(dir.resolve("data")).withMinRelevance(0.3),
@@ -85,33 +79,7 @@ class WebKnowledgeBaseIT {
         KnowledgeBaseApi api = KnowledgeBaseApi.create(bases, Optional.empty());
         server = HearthServer.create(ServerConfig.defaults().withPort(0), registry,
                 List.of(OpenAiApi.create(api.grounding()), api, new WebChat()), line -> { }).start();
-        browser = chromium(dir.resolve("profile"));
-    }
-
-    private static void requireChromium() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        String message = "CHROMIUM MISSING: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed for the knowledge-base "
-                + "page's end-to-end test (apt-get install chromium chromium-driver)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(message + " (CI=true: this is a failure)");
-        }
-        System.err.println("*** " + message + " — SKIPPED ***");
-        Assumptions.abort(message);
-    }
-
-    /** Headless Chromium with a fresh profile, the driver and browser named so Selenium Manager never runs. */
-    private static ChromeDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1200,900");
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(dir.resolve("profile"));
     }
 
     @AfterAll
@@ -129,11 +97,7 @@ class WebKnowledgeBaseIT {
     /** No test may leave a script error or a Content-Security-Policy violation in the console. */
     @AfterEach
     void consoleIsClean() {
-        List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .map(LogEntry::getMessage)
-                .filter(m -> !m.contains("Failed to load resource")) // the 404s a test provokes
-                .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("Error"))
-                .toList();
+        List<String> problems = HeadlessChromium.consoleProblems(browser);
         browser.manage().window().setSize(new Dimension(1200, 900));
         assertThat(problems).isEmpty();
     }

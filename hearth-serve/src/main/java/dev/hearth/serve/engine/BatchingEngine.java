@@ -196,17 +196,7 @@ final class BatchingEngine implements InferenceEngine {
 
     @Override
     public List<float[]> embed(List<int[]> inputs) {
-        for (int[] input : inputs) {
-            if (input.length == 0) {
-                throw new IllegalArgumentException("an input to embed holds no tokens");
-            }
-            if (input.length > info.contextLength()) {
-                throw new ContextLengthExceededException(input.length, info.contextLength());
-            }
-        }
-        if (!accepting) {
-            throw new EngineOverloadedException("the server is shutting down", 5);
-        }
+        EmbeddingEngine.checkInputs(inputs, info.contextLength(), accepting);
         FutureTask<List<float[]>> task = new FutureTask<>(() -> {
             List<float[]> vectors = new ArrayList<>(inputs.size());
             for (int[] input : inputs) {

@@ -85,23 +85,28 @@ final class EmbeddingEngine implements InferenceEngine {
 
     @Override
     public List<float[]> embed(List<int[]> inputs) {
-        for (int[] input : inputs) {
-            if (input.length == 0) {
-                throw new IllegalArgumentException("an input to embed holds no tokens");
-            }
-            if (input.length > info.contextLength()) {
-                throw new ContextLengthExceededException(input.length, info.contextLength());
-            }
-        }
-        if (!accepting) {
-            throw new EngineOverloadedException("the server is shutting down", 5);
-        }
+        checkInputs(inputs, info.contextLength(), accepting);
         List<float[]> vectors = new ArrayList<>(inputs.size());
         for (int[] input : inputs) {
             vectors.add(model.embed(input));
             promptTokens.addAndGet(input.length);
         }
         return vectors;
+    }
+
+    /** What every engine checks before it embeds: no empty input, none over the context, not shutting down. */
+    static void checkInputs(List<int[]> inputs, int contextLength, boolean accepting) {
+        for (int[] input : inputs) {
+            if (input.length == 0) {
+                throw new IllegalArgumentException("an input to embed holds no tokens");
+            }
+            if (input.length > contextLength) {
+                throw new ContextLengthExceededException(input.length, contextLength);
+            }
+        }
+        if (!accepting) {
+            throw new EngineOverloadedException("the server is shutting down", 5);
+        }
     }
 
     @Override

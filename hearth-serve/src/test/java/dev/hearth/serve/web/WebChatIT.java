@@ -28,7 +28,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +35,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -65,8 +60,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is a failure.
  */
 class WebChatIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String KEY = "sk-hearth-web-test";
     private static final String MODEL = "stories260K";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -81,7 +74,7 @@ class WebChatIT {
 
     @BeforeAll
     static void start() throws Exception {
-        requireChromium();
+        HeadlessChromium.require("the web page's end-to-end test");
         Path data = TestData.file("stories260k");
         Path model = Llama2cConverter.convert(data.resolve("stories260K.bin"), data.resolve("tok512.bin"),
                 dir.resolve(MODEL + ".gguf")).file();
@@ -94,33 +87,7 @@ class WebChatIT {
                 List.of(OpenAiApi.create(), new WebChat()), line -> { }).start();
         chat(Map.of("model", MODEL, "max_tokens", 1, "messages", List.of(Map.of("role", "user", "content", "Hi"))));
         assertThat(engine).as("the model is loaded, so every test finds its engine").isNotNull();
-        browser = chromium(dir.resolve("profile"));
-    }
-
-    private static void requireChromium() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        String message = "CHROMIUM MISSING: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed for the web page's "
-                + "end-to-end test (apt-get install chromium chromium-driver)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(message + " (CI=true: this is a failure)");
-        }
-        System.err.println("*** " + message + " — SKIPPED ***");
-        Assumptions.abort(message);
-    }
-
-    /** Headless Chromium with a fresh profile, the driver and browser named so Selenium Manager never runs. */
-    private static ChromeDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1200,900");
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(dir.resolve("profile"));
     }
 
     @AfterAll
@@ -137,11 +104,7 @@ class WebChatIT {
     /** No test may leave a script error or a Content-Security-Policy violation in the console. */
     @AfterEach
     void consoleIsClean() {
-        List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .map(LogEntry::getMessage)
-                .filter(m -> !m.contains("Failed to load resource")) // the 401s and 400s a test provokes
-                .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("Error"))
-                .toList();
+        List<String> problems = HeadlessChromium.consoleProblems(browser);
         assertThat(problems).isEmpty();
         if (engine != null) {
             engine.pauseMillis = 0;
