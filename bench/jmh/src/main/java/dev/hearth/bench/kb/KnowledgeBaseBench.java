@@ -14,11 +14,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  * KnowledgeBaseBench [embed] [ingest] [query] [--smoke] [-t THREADS] [--sizes 10000,100000]
- *                    [--queries 200] [--files 200] [--sentences 64] [--work DIR] [--models DIR]
+ *                    [--queries 200] [--files 100] [--sentences 64] [--work DIR] [--models DIR]
  * </pre>
  *
  * No part named runs all three. {@code --smoke} makes every part take seconds (CI calls it): few
- * sentences, 10 files, 1,000 chunks and 20 queries. It fails (exit status 1) if a part fails.
+ * sentences, 5 files, 1,000 chunks and 20 queries. It fails (exit status 1) if a part fails.
  */
 public final class KnowledgeBaseBench {
     private KnowledgeBaseBench() {
@@ -68,8 +68,8 @@ public final class KnowledgeBaseBench {
                 System.out.println();
                 switch (part) {
                     case "embed" -> new EmbedBench(models, threads, sentences != null ? sentences : smoke ? 8 : 64,
-                            smoke ? 1 : 3, smoke ? 0 : 20).run();
-                    case "ingest" -> new IngestBench(work, models, files != null ? files : smoke ? 10 : 200, 1500).run();
+                            1, smoke ? 0 : 10).run();
+                    case "ingest" -> new IngestBench(work, models, files != null ? files : smoke ? 5 : 100, 600).run();
                     case "query" -> new QueryBench(work, models, threads,
                             sizes != null ? sizes : smoke ? new int[] {1_000} : new int[] {10_000, 100_000},
                             queries != null ? queries : smoke ? 20 : 200, smoke ? 5 : 50, smoke ? 30 : 300).run();
