@@ -52,8 +52,8 @@ final class IngestBench {
                 double embedding = (embedder.nanos() - warmupNanos) / 1e9;
                 long chunks = job.progress().chunks();
                 System.out.printf("documents:  %d generated plain-text files of ~%d chars (Chinese and English "
-                        + "paragraphs), %.1f MB; default chunker (400 chars, 60 overlap)%n", files, charsPerFile,
-                        bytes / 1e6);
+                        + "paragraphs), %.0f kB; default chunker (400 chars, 60 overlap)%n", files, charsPerFile,
+                        bytes / 1e3);
                 System.out.println("embedder:   " + embedder.name() + " as Embedders.defaultModel opens it (scalar "
                         + "kernels, the ingestion thread alone); warmed up on " + warmupTexts + " passages first");
                 System.out.println();
