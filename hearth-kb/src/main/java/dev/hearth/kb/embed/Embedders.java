@@ -38,7 +38,12 @@ public final class Embedders {
      * @throws IllegalStateException if the model's files are not on the class path
      */
     public static Embedder defaultModel(Path modelsDir) throws IOException {
-        return open(defaultModelFile(modelsDir), DEFAULT_NAME);
+        return defaultModel(modelsDir, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** As {@link #defaultModel(Path)}, computing on {@code threads} threads. */
+    public static Embedder defaultModel(Path modelsDir, int threads) throws IOException {
+        return open(defaultModelFile(modelsDir), DEFAULT_NAME, threads);
     }
 
     /** The default model's GGUF file, written (once, atomically) if missing. */
@@ -71,12 +76,13 @@ public final class Embedders {
      */
     public static Embedder open(Path gguf) throws IOException {
         String file = gguf.getFileName().toString();
-        return open(gguf, file.endsWith(".gguf") ? file.substring(0, file.length() - ".gguf".length()) : file);
+        return open(gguf, file.endsWith(".gguf") ? file.substring(0, file.length() - ".gguf".length()) : file,
+                Runtime.getRuntime().availableProcessors());
     }
 
-    /** The model on the CPU backend, one thread per processor. */
-    private static Embedder open(Path gguf, String name) throws IOException {
-        Backend backend = Backend.cpu(Runtime.getRuntime().availableProcessors());
+    /** The model on the CPU backend. */
+    private static Embedder open(Path gguf, String name, int threads) throws IOException {
+        Backend backend = Backend.cpu(threads);
         try {
             EmbeddingModel model = Models.openEmbedding(gguf, ModelOptions.defaults().withKernels(backend.kernels()));
             return new ModelEmbedder(name, model, "", backend);

@@ -5,6 +5,7 @@ import dev.hearth.model.runtime.EmbeddingModel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An {@link Embedder} over one of Hearth's embedding models (a BERT encoder, or a pooled decoder). */
 final class ModelEmbedder implements Embedder {
@@ -12,6 +13,7 @@ final class ModelEmbedder implements Embedder {
     private final EmbeddingModel model;
     private final String queryPrefix;
     private final Backend backend;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param queryPrefix put before a question (some models are trained with an instruction
@@ -71,7 +73,9 @@ final class ModelEmbedder implements Embedder {
 
     @Override
     public void close() {
-        model.close();
-        backend.close();
+        if (closed.compareAndSet(false, true)) { // whoever owns it may close it again
+            model.close();
+            backend.close();
+        }
     }
 }

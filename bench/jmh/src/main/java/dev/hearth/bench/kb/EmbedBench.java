@@ -14,8 +14,8 @@ import java.util.List;
  * against ONNX Runtime's (LangChain4j's pipeline over the same ONNX file), one sentence per call,
  * on the same fixed sentence mix, each after warm-up passes over all of it.
  *
- * <p>Rows: Hearth's default embedder as knowledge bases get it ({@link Embedders#defaultModel}),
- * the same model file with the vectorized kernels on {@code threads} threads, LangChain4j's
+ * <p>Rows: Hearth's embedder as knowledge bases get it ({@link Embedders#defaultModel}) on
+ * {@code threads} threads, LangChain4j's
  * {@code BgeSmallZhV15EmbeddingModel} as it comes (ONNX Runtime's default session: one intra-op
  * thread per physical core), and the same pipeline with {@code threads} intra-op threads. Tokens
  * are counted with Hearth's tokenizer, which gives Hugging Face's ids for this model
@@ -50,12 +50,11 @@ final class EmbedBench {
     void run() throws Exception {
         List<String> sentences = GeneratedText.sentenceMix(sentenceCount);
         List<Row> rows = new ArrayList<>();
-        try (VectorEmbedder vector = VectorEmbedder.open(modelsDir, threads);
-             Embedder standard = Embedders.defaultModel(modelsDir)) {
+        try (Embedder hearth = Embedders.defaultModel(modelsDir, threads)) {
             int tokens = 0;
             int longest = 0;
             for (String s : sentences) {
-                int n = vector.countTokens(s);
+                int n = hearth.countTokens(s);
                 tokens += n;
                 longest = Math.max(longest, n);
             }
@@ -69,10 +68,8 @@ final class EmbedBench {
             for (String s : sentences) {
                 reference.add(defaultOrt.embed(s).content().vector());
             }
-            rows.add(measure("Hearth, default embedder (Embedders.defaultModel: scalar kernels)", "1",
-                    s -> standard.embedPassages(List.of(s)).getFirst(), sentences, tokens, reference));
-            rows.add(measure("Hearth, vectorized kernels", Integer.toString(vector.threads()),
-                    vector::embedQuery, sentences, tokens, reference));
+            rows.add(measure("Hearth (Embedders.defaultModel)", Integer.toString(threads),
+                    s -> hearth.embedPassages(List.of(s)).getFirst(), sentences, tokens, reference));
             rows.add(measure("ONNX Runtime 1.20.0 via LangChain4j BgeSmallZhV15EmbeddingModel (as it comes)",
                     "ORT default (" + Machine.physicalCores() + " physical cores)",
                     s -> defaultOrt.embed(s).content().vector(), sentences, tokens, reference));

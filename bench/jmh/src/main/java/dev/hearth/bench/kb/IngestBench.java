@@ -54,8 +54,8 @@ final class IngestBench {
                 System.out.printf("documents:  %d generated plain-text files of ~%d chars (Chinese and English "
                         + "paragraphs), %.0f kB; default chunker (400 chars, 60 overlap)%n", files, charsPerFile,
                         bytes / 1e3);
-                System.out.println("embedder:   " + embedder.name() + " as Embedders.defaultModel opens it (scalar "
-                        + "kernels, the ingestion thread alone); warmed up on " + warmupTexts + " passages first");
+                System.out.println("embedder:   " + embedder.name() + " as Embedders.defaultModel opens it (every "
+                        + "processor); warmed up on " + warmupTexts + " passages first");
                 System.out.println();
                 System.out.println("| files | failed | chunks | seconds | chunks/s | embedding s | embedding share "
                         + "| ms per chunk embedded |");
