@@ -34,8 +34,8 @@ public final class Models {
      * Opens and validates a model file. Its tensors stay mapped, not copied, until the model is
      * closed.
      *
-     * @throws ModelLoadException if the architecture is unknown or an embedding-only one (BERT), or
-     *     a tensor or hyperparameter is missing or malformed; the message names it
+     * @throws ModelLoadException if the architecture is unknown or an embedding-only one (bert,
+     *     nomic-bert), or a tensor or hyperparameter is missing or malformed; the message names it
      * @throws dev.hearth.model.gguf.GgufFormatException if the file is not well-formed GGUF
      * @throws IOException if the file cannot be read
      */
@@ -64,8 +64,8 @@ public final class Models {
     }
 
     /**
-     * Opens and validates a model file as an embedding model: an encoder (BERT) as it is, a
-     * decoder through {@link Model#embed}, pooled as its {@code {arch}.pooling_type} says (mean
+     * Opens and validates a model file as an embedding model: an encoder (bert, nomic-bert) as it
+     * is, a decoder through {@link Model#embed}, pooled as its {@code {arch}.pooling_type} says (mean
      * when absent). Its tensors stay mapped until the model is closed.
      *
      * @throws ModelLoadException if the architecture is unknown, or a tensor or hyperparameter is

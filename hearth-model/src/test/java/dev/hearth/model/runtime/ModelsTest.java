@@ -47,7 +47,7 @@ class ModelsTest {
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("general.architecture")
                 .hasMessageContaining("unknown architecture 'mamba'")
-                .hasMessageContaining("llama, qwen2, qwen3");
+                .hasMessageContaining("bert, llama, nomic-bert, qwen2, qwen3");
     }
 
     @Test

@@ -43,7 +43,8 @@ record BertConfig(String architecture, int vocabularySize, int contextLength, in
             throw problem(file, arch, "attention.layer_norm_epsilon", "must be positive, found " + eps);
         }
         if (md.findBoolean(arch + ".attention.causal").orElse(false)) {
-            throw problem(file, arch, "attention.causal", "true, but a BERT encoder attends both ways (expected false)");
+            throw problem(file, arch, "attention.causal",
+                    "true, but a BERT encoder attends both ways (expected false)");
         }
         Pooling pooling = Pooling.of(md, arch, defaultPooling);
         if (pooling == Pooling.LAST) {

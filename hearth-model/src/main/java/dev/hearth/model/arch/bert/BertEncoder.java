@@ -34,7 +34,8 @@ import java.util.List;
  *     q, k, v = Wq·x, Wk·x, Wv·x                               three matrices, or one fused Wqkv
  *     q, k = rotate(q, k by position)                          where positions are rotary
  *     x = LayerNorm(x + Wo · attention(q, k, v))               every token sees every token
- *     x = LayerNorm(x + ffn(x))                                Wdown·gelu(Wup·x), or Wdown·(silu(Wgate·x) ⊙ Wup·x)
+ *     x = LayerNorm(x + ffn(x))                                Wdown·gelu(Wup·x)
+ *                                                              or Wdown·(silu(Wgate·x) ⊙ Wup·x)
  * embedding = normalise(pool(x))                               x[0] ([CLS]) or the mean
  * </pre>
  *
@@ -119,7 +120,7 @@ final class BertEncoder implements EmbeddingModel {
         int T = tokens.length;
         int dim = c.dim();
 
-        // x[T][dim] = LayerNorm(word + token type 0 + learned position)
+        // x[T][dim] = LayerNorm(word + token type 0 (+ position, where positions are learned))
         for (int t = 0; t < T; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[t], x, t * dim);
             if (w.tokenType() != null) {
@@ -172,9 +173,10 @@ final class BertEncoder implements EmbeddingModel {
 
     /** Every head of {@code q[t]} and {@code k[t]} rotated by position {@code t}. */
     private void rotate(Rope rope, QkvRows rows, int T) {
+        float[] inv = rope.invFrequencies();
         for (int t = 0; t < T; t++) {
-            kernels.rope(rows.q().data(), rows.q().at(t), c.heads(), c.headDim(), t, rope.invFrequencies(), rope.neox());
-            kernels.rope(rows.k().data(), rows.k().at(t), c.heads(), c.headDim(), t, rope.invFrequencies(), rope.neox());
+            kernels.rope(rows.q().data(), rows.q().at(t), c.heads(), c.headDim(), t, inv, rope.neox());
+            kernels.rope(rows.k().data(), rows.k().at(t), c.heads(), c.headDim(), t, inv, rope.neox());
         }
     }
 
@@ -255,7 +257,8 @@ final class BertEncoder implements EmbeddingModel {
                 kernels.scale(sum, 0, 1f / T, c.dim());
                 yield sum;
             }
-            case LAST -> throw new IllegalStateException(c.architecture() + " does not pool by the last token"); // refused at load
+            // refused at load
+            case LAST -> throw new IllegalStateException(c.architecture() + " does not pool by the last token");
         };
     }
 

@@ -176,7 +176,8 @@ class NomicBertTest {
         try (EmbeddingModel model = Models.openEmbedding(write())) {
             int[] tokens = model.tokenize("Hello, embedding world!");
             assertThat(tokens).containsExactly(2, 16, 15, 19, 20, 17, 23, 3);
-            assertThat(cosine(model.embed("Hello, embedding world!"), reference(tokens))).isGreaterThanOrEqualTo(0.99999);
+            assertThat(cosine(model.embed("Hello, embedding world!"), reference(tokens)))
+                    .isGreaterThanOrEqualTo(0.99999);
             assertThat(model.info().architecture()).isEqualTo(A);
             assertThat(model.dimension()).isEqualTo(DIM);
             assertThat(model.maxTokens()).isEqualTo(CONTEXT);
@@ -218,7 +219,8 @@ class NomicBertTest {
     @Test
     void aMissingOrImpossibleHyperparameterIsNamed() throws IOException {
         Path noEps = write(Set.of(A + ".attention.layer_norm_epsilon"), Map.of());
-        assertThatThrownBy(() -> Models.openEmbedding(noEps))   // as for every architecture: a format error naming the key
+        // a missing key is, as for every architecture, a format error naming it
+        assertThatThrownBy(() -> Models.openEmbedding(noEps))
                 .isInstanceOf(GgufFormatException.class)
                 .hasMessageContaining(A + ".attention.layer_norm_epsilon");
         Path causal = write(Set.of(), Map.of(A + ".attention.causal", new GgufValue.Bool(true)));
@@ -238,7 +240,7 @@ class NomicBertTest {
 
     @Test
     void bothEncodersAreListed() {
-        assertThat(Models.embeddingArchitectures()).contains("bert", "nomic-bert");
+        assertThat(Models.embeddingArchitectures()).containsExactly("bert", "nomic-bert");
     }
 
     private static int[] random(int n, long seed) {
