@@ -187,7 +187,13 @@ final class VectorKernels implements Kernels {
     @Override
     public void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, int start, float scale, float[] out, int outOffset) {
-        attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
+        attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, start, true, scale, out, outOffset);
+    }
+
+    @Override
+    public void bidirectionalAttention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, float scale, float[] out, int outOffset) {
+        attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, 0, false, scale, out, outOffset);
     }
 
     /** This thread's buffer from {@code local}, at least {@code size} long: grown rarely, never per call. */

@@ -27,8 +27,8 @@ import java.util.List;
  * </pre>
  *
  * Every linear layer has a bias. {@code T} tokens go through each weight matrix together; every
- * operation is a {@link Kernels} call. Attention is the decoder's kernel asked for one query at a
- * time at the last position, which makes it see all {@code T} positions: bidirectional.
+ * operation is a {@link Kernels} call. Attention is {@link Kernels#bidirectionalAttention}: all
+ * {@code T} queries of a layer at once, each seeing all {@code T} positions.
  */
 final class BertEncoder implements EmbeddingModel {
     private final GgufFile file;
@@ -107,8 +107,7 @@ final class BertEncoder implements EmbeddingModel {
 
     /**
      * {@code att[t] = Σ_i softmax_i(q[t]·k[i] / √headDim) v[i]} for each head, over all {@code T}
-     * positions. The kernel's attention is causal from a start position: asked for one query at
-     * position {@code T−1}, it sees positions {@code 0 .. T−1}, every one.
+     * positions.
      */
     private void attention(int T) {
         int headDim = c.headDim();
@@ -122,10 +121,7 @@ final class BertEncoder implements EmbeddingModel {
             keys.add(block(keysByHead[h], T));
             values.add(block(valuesByHead[h], T));
         }
-        for (int t = 0; t < T; t++) {
-            kernels.attention(q, t * c.dim(), 1, c.heads(), c.heads(), keys, values, T - 1, attentionScale,
-                    att, t * c.dim());
-        }
+        kernels.bidirectionalAttention(q, 0, T, c.heads(), c.heads(), keys, values, attentionScale, att, 0);
     }
 
     /** The first {@code T} rows of a head's {@code [context][headDim]} buffer, as a one-block KV cache. */
