@@ -26,10 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * arithmetic, and the blocks are fixed by {@code tokens} alone, so results are the same for any
  * thread count.
  *
- * <p>Bidirectional attention ({@link Kernels#bidirectionalAttention}, an encoder's) is the same
- * tasks with every token seeing every position: one call for a whole input rather than one per
- * query.
- *
  * <p>The cache may be paged ({@link Kernels#attention}): scores and the weighted sum go block by
  * block of positions, each block's rows in order, so the result is the same bits however the
  * positions are split into blocks.
@@ -50,12 +46,35 @@ final class PagedAttention {
         this.pool = pool;
     }
 
-    /**
-     * {@link Kernels#attention} when {@code causal}, else {@link Kernels#bidirectionalAttention}
-     * (every token sees all {@code start + tokens} positions).
-     */
+    /** {@link Kernels#attention}. */
     void run(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
-            List<Tensor> values, int start, boolean causal, float scale, float[] out, int outOffset) {
+            List<Tensor> values, int start, float scale, float[] out, int outOffset) {
+        check(q, qOffset, tokens, heads, kvHeads, keys, values, start + tokens, out, outOffset);
+        int headDim = keys.getFirst().cols();
+        int valueDim = values.getFirst().cols();
+        int positions = start + tokens;
+        AttentionTask task = idleAttention.getAndSet(null);
+        if (task == null) {
+            task = new AttentionTask(); // a second caller at once
+        }
+        try {
+            task.set(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
+            int tasks = heads * ceilDiv(tokens, TOKEN_BLOCK);
+            long work = (long) positions * (headDim + valueDim) * Math.min(tokens, TOKEN_BLOCK);
+            pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / Math.max(1, work))), task);
+        } finally {
+            task.clear();
+            idleAttention.set(task);
+        }
+    }
+
+    /**
+     * Checks an attention call's arguments ({@link Kernels#attention}): heads that share KV heads
+     * evenly, {@code positions} filled positions in blocks of one shape, queries and outputs that
+     * fit their arrays.
+     */
+    static void check(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, int positions, float[] out, int outOffset) {
         if (kvHeads <= 0 || heads % kvHeads != 0 || keys.isEmpty() || keys.size() % kvHeads != 0
                 || values.size() != keys.size()) {
             throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " KV heads over "
@@ -64,7 +83,6 @@ final class PagedAttention {
         int headDim = keys.getFirst().cols();
         int valueDim = values.getFirst().cols();
         int blockRows = keys.getFirst().rows();
-        int positions = start + tokens;
         Objects.checkFromIndexSize(qOffset, tokens * heads * headDim, q.length);
         Objects.checkFromIndexSize(outOffset, tokens * heads * valueDim, out.length);
         Objects.checkFromIndexSize(0, positions, (long) keys.size() / kvHeads * blockRows);
@@ -75,19 +93,6 @@ final class PagedAttention {
                 throw new IllegalArgumentException("KV blocks of different shapes: " + keys.getFirst() + ", " + k
                         + ", " + values.getFirst() + ", " + v);
             }
-        }
-        AttentionTask task = idleAttention.getAndSet(null);
-        if (task == null) {
-            task = new AttentionTask(); // a second caller at once
-        }
-        try {
-            task.set(q, qOffset, tokens, heads, kvHeads, keys, values, start, causal, scale, out, outOffset);
-            int tasks = heads * ceilDiv(tokens, TOKEN_BLOCK);
-            long work = (long) positions * (headDim + valueDim) * Math.min(tokens, TOKEN_BLOCK);
-            pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / Math.max(1, work))), task);
-        } finally {
-            task.clear();
-            idleAttention.set(task);
         }
     }
 
@@ -101,13 +106,12 @@ final class PagedAttention {
         private List<Tensor> keys;
         private List<Tensor> values;
         private int start;
-        private boolean causal;
         private float scale;
         private float[] out;
         private int outOffset;
 
         void set(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys, List<Tensor> values,
-                int start, boolean causal, float scale, float[] out, int outOffset) {
+                int start, float scale, float[] out, int outOffset) {
             this.q = q;
             this.qOffset = qOffset;
             this.tokens = tokens;
@@ -116,14 +120,13 @@ final class PagedAttention {
             this.keys = keys;
             this.values = values;
             this.start = start;
-            this.causal = causal;
             this.scale = scale;
             this.out = out;
             this.outOffset = outOffset;
         }
 
         void clear() {
-            set(null, 0, 0, 0, 0, null, null, 0, true, 0f, null, 0);
+            set(null, 0, 0, 0, 0, null, null, 0, 0f, null, 0);
         }
 
         @Override
@@ -143,7 +146,7 @@ final class PagedAttention {
             int headDim = firstKeys.cols();
             int valueDim = values.getFirst().cols();
             int blockRows = firstKeys.rows();
-            int seen = causal ? start + t0 + n : start + tokens; // positions the block's last token sees
+            int seen = start + t0 + n; // positions the block's last token sees
             // qh[n][headDim] = head h of each token's query
             float[] qh = buffer(QUERY_BUFFER, n * headDim);
             for (int t = 0; t < n; t++) {
@@ -166,7 +169,7 @@ final class PagedAttention {
                 }
             }
             for (int t = 0; t < n; t++) {
-                int visible = causal ? start + t0 + t + 1 : seen;
+                int visible = start + t0 + t + 1;
                 kernels.scale(scores, t * seen, scale, visible);
                 kernels.softmax(scores, t * seen, visible);
                 int at = outOffset + ((t0 + t) * heads + h) * valueDim;

@@ -72,10 +72,12 @@ final class VectorKernels implements Kernels {
     /** The range task of a matrix product, idle between products; null while one runs. */
     private final AtomicReference<RowsTask> idleTask = new AtomicReference<>(new RowsTask());
     private final PagedAttention attention;
+    private final BidirectionalAttention bidirectional;
 
     VectorKernels(WorkerPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.attention = new PagedAttention(this, pool);
+        this.bidirectional = new BidirectionalAttention(this, pool);
     }
 
     @Override
@@ -187,13 +189,13 @@ final class VectorKernels implements Kernels {
     @Override
     public void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, int start, float scale, float[] out, int outOffset) {
-        attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, start, true, scale, out, outOffset);
+        attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
     }
 
     @Override
     public void bidirectionalAttention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, float scale, float[] out, int outOffset) {
-        attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, 0, false, scale, out, outOffset);
+        bidirectional.run(q, qOffset, tokens, heads, kvHeads, keys, values, scale, out, outOffset);
     }
 
     /** This thread's buffer from {@code local}, at least {@code size} long: grown rarely, never per call. */
