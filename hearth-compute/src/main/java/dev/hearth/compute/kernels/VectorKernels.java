@@ -27,12 +27,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the CPU's vector unit ({@code jdk.incubator.vector}, the preferred species: 8 float
  * lanes on AVX2, 16 on AVX-512), with matrix products spread over a {@link WorkerPool}.
  *
- * <p>A matrix product hands out ranges of weight rows to the pool's threads. Each row is multiplied
- * by its format's fused kernel ({@link FusedDot}: the blocks are widened to floats in registers,
- * never written out); formats without one are dequantized a row at a time into a per-range buffer.
- * For several tokens the row is read once for four tokens at a time ({@link FusedDot#dot4}), and
- * tokens are taken {@value #TOKEN_BLOCK} at a time so that their activations stay in cache while
- * every row streams past. Every output element is computed by the same code whatever the thread
+ * <p>A matrix product hands out ranges of weight rows times blocks of {@value #TOKEN_BLOCK} tokens
+ * to the pool's threads, all in one loop. Each row is multiplied by its format's fused kernel
+ * ({@link FusedDot}: the blocks are widened to floats in registers, never written out); formats
+ * without one are dequantized a row at a time into a per-range buffer. For several tokens the row
+ * is read once for four tokens at a time ({@link FusedDot#dot4}; F32 goes further, four rows by
+ * four tokens), and a block's activations stay in cache while its rows stream past. Attention is
+ * {@link PagedAttention} (causal, over a paged cache) or {@link BidirectionalAttention} (an
+ * encoder's). Every output element is computed by the same code whatever the thread
  * count or range split, so results are bit-identical for any number of threads.
  *
  * <p>The element-wise kernels run on the calling thread. Results differ from {@link ScalarKernels}
@@ -96,20 +98,12 @@ final class VectorKernels implements Kernels {
             task = new RowsTask(); // a second caller at once, e.g. from inside a loop on the pool
         }
         try {
-            MethodHandle matMulRows = MAT_MUL_KERNELS.get(w.type());
-            MethodHandle matVecRows = MAT_VEC_KERNELS.get(w.type());
-            for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
-                int n = Math.min(TOKEN_BLOCK, tokens - t0);
-                int quads = matMulRows == null ? 0 : n & ~3;
-                if (quads > 0) {   // four tokens per pass over each row
-                    task.set(matMulRows, w, x, xOffset + t0 * cols, quads, y, yOffset + t0 * rowsUsed, rowsUsed);
-                    pool.forRanges(rowsUsed, grain(rowsUsed, cols, quads), task);
-                }
-                for (int t = t0 + quads; t < t0 + n; t++) {
-                    task.set(matVecRows, w, x, xOffset + t * cols, 1, y, yOffset + t * rowsUsed, rowsUsed);
-                    pool.forRanges(rowsUsed, grain(rowsUsed, cols, 1), task);
-                }
-            }
+            // one loop over every block of tokens × range of rows, so that the threads meet once per product
+            int chunk = grain(rowsUsed, cols, Math.min(tokens, TOKEN_BLOCK));
+            int chunks = ceilDiv(rowsUsed, chunk);
+            task.set(MAT_MUL_KERNELS.get(w.type()), MAT_VEC_KERNELS.get(w.type()), w, x, xOffset, tokens, y, yOffset,
+                    rowsUsed, chunk, chunks);
+            pool.forRanges(ceilDiv(tokens, TOKEN_BLOCK) * chunks, 1, task);
         } finally {
             task.clear();
             idleTask.set(task);
@@ -121,44 +115,67 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * A range of a matrix product, reused from call to call so that a product allocates nothing:
-     * rows {@code [from, to)} of {@code w} times {@code tokens} activation vectors. With a format's
-     * kernel ({@link FusedDot#matMulRows} for a multiple of four tokens, {@link FusedDot#matVecRows}
-     * for one), called through a method handle that the JIT cannot see through: a direct interface
-     * call here would have the kernels of the two formats a model mixes most (Q4_K and Q6_K, say)
-     * inlined into this one method; that overflows the compiler's inlining budget, leaves the
-     * vectors boxed, and runs ten to twenty times slower. Through the handle each format's kernels
-     * stay a unit of their own. Without a kernel each row is dequantized into a per-thread buffer.
+     * The tasks of a matrix product, reused from call to call so that a product allocates nothing:
+     * task {@code i} is rows {@code [c·chunk, (c+1)·chunk)} of {@code w}, {@code c = i mod chunks},
+     * times the block {@code i / chunks} of {@value #TOKEN_BLOCK} tokens, whose activations stay in
+     * cache while the rows stream past. The block's whole fours of tokens go to the format's
+     * {@link FusedDot#matMulRows}, the rest one by one to {@link FusedDot#matVecRows}; which kernel
+     * computes a token depends on its place in its block alone, so results do not depend on the
+     * thread count. The kernels are called through method handles that the JIT cannot see through:
+     * a direct interface call here would have the kernels of the two formats a model mixes most
+     * (Q4_K and Q6_K, say) inlined into this one method; that overflows the compiler's inlining
+     * budget, leaves the vectors boxed, and runs ten to twenty times slower. Through the handle each
+     * format's kernels stay a unit of their own. Without a kernel each row is dequantized into a
+     * per-thread buffer.
      */
     private static final class RowsTask implements WorkerPool.Range {
-        private MethodHandle kernel;
+        private MethodHandle matMulRows;
+        private MethodHandle matVecRows;
         private Tensor w;
         private float[] x;
         private int xOffset;
         private int tokens;
         private float[] y;
         private int yOffset;
-        private int yStride;
+        private int rowsUsed;
+        private int chunk;
+        private int chunks;
 
-        void set(MethodHandle kernel, Tensor w, float[] x, int xOffset, int tokens, float[] y, int yOffset,
-                int yStride) {
-            this.kernel = kernel;
+        void set(MethodHandle matMulRows, MethodHandle matVecRows, Tensor w, float[] x, int xOffset, int tokens,
+                float[] y, int yOffset, int rowsUsed, int chunk, int chunks) {
+            this.matMulRows = matMulRows;
+            this.matVecRows = matVecRows;
             this.w = w;
             this.x = x;
             this.xOffset = xOffset;
             this.tokens = tokens;
             this.y = y;
             this.yOffset = yOffset;
-            this.yStride = yStride;
+            this.rowsUsed = rowsUsed;
+            this.chunk = chunk;
+            this.chunks = chunks;
         }
 
         void clear() {
-            set(null, null, null, 0, 0, null, 0, 0);
+            set(null, null, null, null, 0, 0, null, 0, 0, 0, 0);
         }
 
         @Override
         public void run(int from, int to) {
-            rows(kernel, w, from, to, x, xOffset, tokens, y, yOffset, yStride);
+            int cols = w.cols();
+            for (int i = from; i < to; i++) {
+                int t0 = i / chunks * TOKEN_BLOCK;
+                int r0 = i % chunks * chunk;
+                int r1 = Math.min(rowsUsed, r0 + chunk);
+                int n = Math.min(TOKEN_BLOCK, tokens - t0);
+                int quads = matMulRows == null ? 0 : n & ~3;
+                if (quads > 0) {   // four tokens per pass over each row
+                    rows(matMulRows, w, r0, r1, x, xOffset + t0 * cols, quads, y, yOffset + t0 * rowsUsed, rowsUsed);
+                }
+                for (int t = t0 + quads; t < t0 + n; t++) {
+                    rows(matVecRows, w, r0, r1, x, xOffset + t * cols, 1, y, yOffset + t * rowsUsed, rowsUsed);
+                }
+            }
         }
     }
 
