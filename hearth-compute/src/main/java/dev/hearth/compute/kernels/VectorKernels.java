@@ -385,12 +385,40 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * In two passes over chunks of {@value #GELU_CHUNK} elements (in cache between them): first
+     * {@code e^(−z²)} for {@code z = x/√2} into a per-thread buffer, then {@link #erf} from it. One
+     * loop doing both is past C2's inlining budget: {@code exp} stays partly a call, its vectors
+     * are boxed, and it runs several times slower. The same operations either way, so the same bits.
+     */
     @Override
     public void geluErf(float[] x, int offset, int n) {
+        float[] e = buffer(GELU_BUFFER, GELU_CHUNK);
+        for (int from = 0; from < n; from += GELU_CHUNK) {
+            int m = Math.min(GELU_CHUNK, n - from);
+            expOfMinusSquares(x, offset + from, m, e);
+            geluFromExp(x, offset + from, m, e);
+        }
+    }
+
+    static final int GELU_CHUNK = 2048;
+    private static final ThreadLocal<float[]> GELU_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** {@code e[i] = e^(−z²)}, {@code z = x[offset + i]/√2}, for the whole vectors of {@code n} elements. */
+    private static void expOfMinusSquares(float[] x, int offset, int n, float[] e) {
+        for (int i = 0; i <= n - L; i += L) {
+            FloatVector a = FloatVector.fromArray(F, x, offset + i).mul(ScalarKernels.INVERSE_SQRT2).abs();
+            exp(a.mul(a).neg()).intoArray(e, i);
+        }
+    }
+
+    /** GELU in place over {@code n} elements, the whole vectors' {@code e^(−z²)} taken from {@code e}. */
+    private static void geluFromExp(float[] x, int offset, int n, float[] e) {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            v.mul(0.5f).mul(erf(v.mul(ScalarKernels.INVERSE_SQRT2)).add(1f)).intoArray(x, offset + i);
+            v.mul(0.5f).mul(erf(v.mul(ScalarKernels.INVERSE_SQRT2), FloatVector.fromArray(F, e, i)).add(1f))
+                    .intoArray(x, offset + i);
         }
         for (; i < n; i++) {
             float v = x[offset + i];
@@ -400,15 +428,15 @@ final class VectorKernels implements Kernels {
 
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
-    /** {@link ScalarKernels#erf} lane by lane, with this class's {@link #exp}. */
-    private static FloatVector erf(FloatVector z) {
+    /** {@link ScalarKernels#erf} lane by lane, given {@code expMinusSquare = e^(−z²)} from this class's {@link #exp}. */
+    private static FloatVector erf(FloatVector z, FloatVector expMinusSquare) {
         FloatVector a = z.abs();
         FloatVector t = ONE.div(a.fma(ScalarKernels.ERF_P, 1f));
         FloatVector poly = t.fma(ScalarKernels.ERF_A5, ScalarKernels.ERF_A4);
         poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A3));
         poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A2));
         poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A1)).mul(t);
-        FloatVector y = ONE.sub(poly.mul(exp(a.mul(a).neg())));
+        FloatVector y = ONE.sub(poly.mul(expMinusSquare));
         return y.blend(y.neg(), z.compare(VectorOperators.LT, 0f)); // erf is odd
     }
 

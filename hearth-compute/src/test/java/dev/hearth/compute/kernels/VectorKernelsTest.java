@@ -403,6 +403,33 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * GELU (erf) over more than one of its chunks, the last one partial: within the tolerance of
+     * the reference, and the same bits as applied to pieces of the array one vector long.
+     */
+    @Test
+    void geluErfOverSeveralChunksMatchesTheReferenceAndIsTheSameInPieces() {
+        Random random = new Random(6);
+        int n = 2 * VectorKernels.GELU_CHUNK + 37;
+        float[] x = RandomTensors.gaussian(random, n + 1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 4;
+        }
+        float[] expected = x.clone();
+        float[] actual = x.clone();
+        float[] pieces = x.clone();
+        REFERENCE.geluErf(expected, 1, n);
+        one.geluErf(actual, 1, n);
+        for (int from = 0; from < n; from += 16) {
+            one.geluErf(pieces, 1 + from, Math.min(16, n - from));
+        }
+        for (int i = 1; i <= n; i++) {
+            assertThat((double) Math.abs(actual[i] - expected[i])).as("element %d", i)
+                    .isLessThanOrEqualTo(0x1p-20 * (Math.abs(expected[i]) + Math.abs(x[i])));
+        }
+        assertThat(actual).isEqualTo(pieces);
+    }
+
     private static void assertClose(float[] actual, float[] expected, double relative, String what) {
         for (int i = 0; i < expected.length; i++) {
             assertThat((double) Math.abs(actual[i] - expected[i])).as("%s, element %d", what, i)
