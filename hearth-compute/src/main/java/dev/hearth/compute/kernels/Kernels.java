@@ -67,6 +67,16 @@ public interface Kernels {
     void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys, List<Tensor> values,
             int start, float scale, float[] out, int outOffset);
 
+    /**
+     * Bidirectional multi-head attention, as an encoder computes it: {@link #attention} from
+     * position 0 without the causal mask, every one of the {@code tokens} queries seeing all
+     * {@code tokens} positions: {@code scores[i] = scale · K_g[i] · q[t][h]} for
+     * {@code i = 0 .. tokens−1}. The cache's layout and the results' independence of the thread
+     * count and of the blocks are {@link #attention}'s.
+     */
+    void bidirectionalAttention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, float scale, float[] out, int outOffset);
+
     /** {@code out = x / sqrt(mean(x²) + eps) · weight} over {@code n} elements. */
     void rmsNorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float eps, int n);
 

@@ -49,26 +49,10 @@ final class PagedAttention {
     /** {@link Kernels#attention}. */
     void run(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, int start, float scale, float[] out, int outOffset) {
-        if (kvHeads <= 0 || heads % kvHeads != 0 || keys.isEmpty() || keys.size() % kvHeads != 0
-                || values.size() != keys.size()) {
-            throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " KV heads over "
-                    + keys.size() + " key and " + values.size() + " value blocks");
-        }
+        check(q, qOffset, tokens, heads, kvHeads, keys, values, start + tokens, out, outOffset);
         int headDim = keys.getFirst().cols();
         int valueDim = values.getFirst().cols();
-        int blockRows = keys.getFirst().rows();
         int positions = start + tokens;
-        Objects.checkFromIndexSize(qOffset, tokens * heads * headDim, q.length);
-        Objects.checkFromIndexSize(outOffset, tokens * heads * valueDim, out.length);
-        Objects.checkFromIndexSize(0, positions, (long) keys.size() / kvHeads * blockRows);
-        for (int i = 0; i < ceilDiv(positions, blockRows) * kvHeads; i++) {
-            Tensor k = keys.get(i);
-            Tensor v = values.get(i);
-            if (k.cols() != headDim || v.cols() != valueDim || k.rows() != blockRows || v.rows() != blockRows) {
-                throw new IllegalArgumentException("KV blocks of different shapes: " + keys.getFirst() + ", " + k
-                        + ", " + values.getFirst() + ", " + v);
-            }
-        }
         AttentionTask task = idleAttention.getAndSet(null);
         if (task == null) {
             task = new AttentionTask(); // a second caller at once
@@ -81,6 +65,34 @@ final class PagedAttention {
         } finally {
             task.clear();
             idleAttention.set(task);
+        }
+    }
+
+    /**
+     * Checks an attention call's arguments ({@link Kernels#attention}): heads that share KV heads
+     * evenly, {@code positions} filled positions in blocks of one shape, queries and outputs that
+     * fit their arrays.
+     */
+    static void check(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, int positions, float[] out, int outOffset) {
+        if (kvHeads <= 0 || heads % kvHeads != 0 || keys.isEmpty() || keys.size() % kvHeads != 0
+                || values.size() != keys.size()) {
+            throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " KV heads over "
+                    + keys.size() + " key and " + values.size() + " value blocks");
+        }
+        int headDim = keys.getFirst().cols();
+        int valueDim = values.getFirst().cols();
+        int blockRows = keys.getFirst().rows();
+        Objects.checkFromIndexSize(qOffset, tokens * heads * headDim, q.length);
+        Objects.checkFromIndexSize(outOffset, tokens * heads * valueDim, out.length);
+        Objects.checkFromIndexSize(0, positions, (long) keys.size() / kvHeads * blockRows);
+        for (int i = 0; i < ceilDiv(positions, blockRows) * kvHeads; i++) {
+            Tensor k = keys.get(i);
+            Tensor v = values.get(i);
+            if (k.cols() != headDim || v.cols() != valueDim || k.rows() != blockRows || v.rows() != blockRows) {
+                throw new IllegalArgumentException("KV blocks of different shapes: " + keys.getFirst() + ", " + k
+                        + ", " + values.getFirst() + ", " + v);
+            }
         }
     }
 

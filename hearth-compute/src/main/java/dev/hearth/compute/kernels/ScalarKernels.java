@@ -45,6 +45,18 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, int start, float scale, float[] out, int outOffset) {
+        attention(q, qOffset, tokens, heads, kvHeads, keys, values, start, true, scale, out, outOffset);
+    }
+
+    @Override
+    public void bidirectionalAttention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, float scale, float[] out, int outOffset) {
+        attention(q, qOffset, tokens, heads, kvHeads, keys, values, 0, false, scale, out, outOffset);
+    }
+
+    /** Causal: token {@code t} sees positions {@code 0 .. start+t}; otherwise every token sees all {@code start+tokens}. */
+    private void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, int start, boolean causal, float scale, float[] out, int outOffset) {
         int headDim = keys.getFirst().cols();
         int valueDim = values.getFirst().cols();
         int blockRows = keys.getFirst().rows();
@@ -53,7 +65,7 @@ public final class ScalarKernels implements Kernels {
         float[] value = new float[valueDim];
         float[] scores = new float[start + tokens];
         for (int t = 0; t < tokens; t++) {
-            int visible = start + t + 1; // positions 0 .. start+t
+            int visible = causal ? start + t + 1 : start + tokens; // positions 0 .. visible−1
             for (int h = 0; h < heads; h++) {
                 int g = h / group;
                 int qAt = qOffset + (t * heads + h) * headDim;

@@ -27,12 +27,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the CPU's vector unit ({@code jdk.incubator.vector}, the preferred species: 8 float
  * lanes on AVX2, 16 on AVX-512), with matrix products spread over a {@link WorkerPool}.
  *
- * <p>A matrix product hands out ranges of weight rows to the pool's threads. Each row is multiplied
- * by its format's fused kernel ({@link FusedDot}: the blocks are widened to floats in registers,
- * never written out); formats without one are dequantized a row at a time into a per-range buffer.
- * For several tokens the row is read once for four tokens at a time ({@link FusedDot#dot4}), and
- * tokens are taken {@value #TOKEN_BLOCK} at a time so that their activations stay in cache while
- * every row streams past. Every output element is computed by the same code whatever the thread
+ * <p>A matrix product hands out ranges of weight rows times blocks of {@value #TOKEN_BLOCK} tokens
+ * to the pool's threads, all in one loop. Each row is multiplied by its format's fused kernel
+ * ({@link FusedDot}: the blocks are widened to floats in registers, never written out); formats
+ * without one are dequantized a row at a time into a per-range buffer. For several tokens the row
+ * is read once for four tokens at a time ({@link FusedDot#dot4}; F32 goes further, four rows by
+ * four tokens), and a block's activations stay in cache while its rows stream past. Attention is
+ * {@link PagedAttention} (causal, over a paged cache) or {@link BidirectionalAttention} (an
+ * encoder's). Every output element is computed by the same code whatever the thread
  * count or range split, so results are bit-identical for any number of threads.
  *
  * <p>The element-wise kernels run on the calling thread. Results differ from {@link ScalarKernels}
@@ -72,10 +74,12 @@ final class VectorKernels implements Kernels {
     /** The range task of a matrix product, idle between products; null while one runs. */
     private final AtomicReference<RowsTask> idleTask = new AtomicReference<>(new RowsTask());
     private final PagedAttention attention;
+    private final BidirectionalAttention bidirectional;
 
     VectorKernels(WorkerPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.attention = new PagedAttention(this, pool);
+        this.bidirectional = new BidirectionalAttention(this, pool);
     }
 
     @Override
@@ -94,20 +98,12 @@ final class VectorKernels implements Kernels {
             task = new RowsTask(); // a second caller at once, e.g. from inside a loop on the pool
         }
         try {
-            MethodHandle matMulRows = MAT_MUL_KERNELS.get(w.type());
-            MethodHandle matVecRows = MAT_VEC_KERNELS.get(w.type());
-            for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
-                int n = Math.min(TOKEN_BLOCK, tokens - t0);
-                int quads = matMulRows == null ? 0 : n & ~3;
-                if (quads > 0) {   // four tokens per pass over each row
-                    task.set(matMulRows, w, x, xOffset + t0 * cols, quads, y, yOffset + t0 * rowsUsed, rowsUsed);
-                    pool.forRanges(rowsUsed, grain(rowsUsed, cols, quads), task);
-                }
-                for (int t = t0 + quads; t < t0 + n; t++) {
-                    task.set(matVecRows, w, x, xOffset + t * cols, 1, y, yOffset + t * rowsUsed, rowsUsed);
-                    pool.forRanges(rowsUsed, grain(rowsUsed, cols, 1), task);
-                }
-            }
+            // one loop over every block of tokens × range of rows, so that the threads meet once per product
+            int chunk = grain(rowsUsed, cols, Math.min(tokens, TOKEN_BLOCK));
+            int chunks = ceilDiv(rowsUsed, chunk);
+            task.set(MAT_MUL_KERNELS.get(w.type()), MAT_VEC_KERNELS.get(w.type()), w, x, xOffset, tokens, y, yOffset,
+                    rowsUsed, chunk, chunks);
+            pool.forRanges(ceilDiv(tokens, TOKEN_BLOCK) * chunks, 1, task);
         } finally {
             task.clear();
             idleTask.set(task);
@@ -116,48 +112,6 @@ final class VectorKernels implements Kernels {
 
     private int grain(int rows, int cols, int tokens) {
         return Math.max(ceilDiv(rows, 4 * pool.threads()), ceilDiv(MIN_RANGE_WORK, Math.max(1, cols * tokens)));
-    }
-
-    /**
-     * A range of a matrix product, reused from call to call so that a product allocates nothing:
-     * rows {@code [from, to)} of {@code w} times {@code tokens} activation vectors. With a format's
-     * kernel ({@link FusedDot#matMulRows} for a multiple of four tokens, {@link FusedDot#matVecRows}
-     * for one), called through a method handle that the JIT cannot see through: a direct interface
-     * call here would have the kernels of the two formats a model mixes most (Q4_K and Q6_K, say)
-     * inlined into this one method; that overflows the compiler's inlining budget, leaves the
-     * vectors boxed, and runs ten to twenty times slower. Through the handle each format's kernels
-     * stay a unit of their own. Without a kernel each row is dequantized into a per-thread buffer.
-     */
-    private static final class RowsTask implements WorkerPool.Range {
-        private MethodHandle kernel;
-        private Tensor w;
-        private float[] x;
-        private int xOffset;
-        private int tokens;
-        private float[] y;
-        private int yOffset;
-        private int yStride;
-
-        void set(MethodHandle kernel, Tensor w, float[] x, int xOffset, int tokens, float[] y, int yOffset,
-                int yStride) {
-            this.kernel = kernel;
-            this.w = w;
-            this.x = x;
-            this.xOffset = xOffset;
-            this.tokens = tokens;
-            this.y = y;
-            this.yOffset = yOffset;
-            this.yStride = yStride;
-        }
-
-        void clear() {
-            set(null, null, null, 0, 0, null, 0, 0);
-        }
-
-        @Override
-        public void run(int from, int to) {
-            rows(kernel, w, from, to, x, xOffset, tokens, y, yOffset, yStride);
-        }
     }
 
     /**
@@ -188,6 +142,12 @@ final class VectorKernels implements Kernels {
     public void attention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, int start, float scale, float[] out, int outOffset) {
         attention.run(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
+    }
+
+    @Override
+    public void bidirectionalAttention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
+            List<Tensor> values, float scale, float[] out, int outOffset) {
+        bidirectional.run(q, qOffset, tokens, heads, kvHeads, keys, values, scale, out, outOffset);
     }
 
     /** This thread's buffer from {@code local}, at least {@code size} long: grown rarely, never per call. */
@@ -360,12 +320,40 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * In two passes over chunks of {@value #GELU_CHUNK} elements (in cache between them): first
+     * {@code e^(−z²)} for {@code z = x/√2} into a per-thread buffer, then {@link #erf} from it. One
+     * loop doing both is past C2's inlining budget: {@code exp} stays partly a call, its vectors
+     * are boxed, and it runs several times slower. The same operations either way, so the same bits.
+     */
     @Override
     public void geluErf(float[] x, int offset, int n) {
+        float[] e = buffer(GELU_BUFFER, GELU_CHUNK);
+        for (int from = 0; from < n; from += GELU_CHUNK) {
+            int m = Math.min(GELU_CHUNK, n - from);
+            expOfMinusSquares(x, offset + from, m, e);
+            geluFromExp(x, offset + from, m, e);
+        }
+    }
+
+    static final int GELU_CHUNK = 2048;
+    private static final ThreadLocal<float[]> GELU_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** {@code e[i] = e^(−z²)}, {@code z = x[offset + i]/√2}, for the whole vectors of {@code n} elements. */
+    private static void expOfMinusSquares(float[] x, int offset, int n, float[] e) {
+        for (int i = 0; i <= n - L; i += L) {
+            FloatVector a = FloatVector.fromArray(F, x, offset + i).mul(ScalarKernels.INVERSE_SQRT2).abs();
+            exp(a.mul(a).neg()).intoArray(e, i);
+        }
+    }
+
+    /** GELU in place over {@code n} elements, the whole vectors' {@code e^(−z²)} taken from {@code e}. */
+    private static void geluFromExp(float[] x, int offset, int n, float[] e) {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            v.mul(0.5f).mul(erf(v.mul(ScalarKernels.INVERSE_SQRT2)).add(1f)).intoArray(x, offset + i);
+            v.mul(0.5f).mul(erf(v.mul(ScalarKernels.INVERSE_SQRT2), FloatVector.fromArray(F, e, i)).add(1f))
+                    .intoArray(x, offset + i);
         }
         for (; i < n; i++) {
             float v = x[offset + i];
@@ -375,15 +363,15 @@ final class VectorKernels implements Kernels {
 
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
-    /** {@link ScalarKernels#erf} lane by lane, with this class's {@link #exp}. */
-    private static FloatVector erf(FloatVector z) {
+    /** {@link ScalarKernels#erf} lane by lane, given {@code expMinusSquare = e^(−z²)} from this class's {@link #exp}. */
+    private static FloatVector erf(FloatVector z, FloatVector expMinusSquare) {
         FloatVector a = z.abs();
         FloatVector t = ONE.div(a.fma(ScalarKernels.ERF_P, 1f));
         FloatVector poly = t.fma(ScalarKernels.ERF_A5, ScalarKernels.ERF_A4);
         poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A3));
         poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A2));
         poly = poly.fma(t, FloatVector.broadcast(F, ScalarKernels.ERF_A1)).mul(t);
-        FloatVector y = ONE.sub(poly.mul(exp(a.mul(a).neg())));
+        FloatVector y = ONE.sub(poly.mul(expMinusSquare));
         return y.blend(y.neg(), z.compare(VectorOperators.LT, 0f)); // erf is odd
     }
 

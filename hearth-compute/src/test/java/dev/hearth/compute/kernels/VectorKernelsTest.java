@@ -183,6 +183,53 @@ class VectorKernelsTest {
     }
 
     /**
+     * Bidirectional attention: the reference equals causal attention asked one query at a time at
+     * the last position (which sees every position, as the encoder once computed it), and the
+     * vector kernels give the same bits for one and three threads, within a few ulps of it.
+     */
+    @Test
+    void bidirectionalAttentionLetsEveryTokenSeeEveryPosition() {
+        Random random = new Random(43);
+        int[][] cases = {{1, 1, 8, 8, 1}, {4, 2, 64, 64, 5}, {8, 8, 64, 64, 70}, {6, 3, 40, 24, 33}, {2, 1, 33, 17, 4}};
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16}) {
+            for (int[] c : cases) { // heads, kvHeads, headDim, valueDim, tokens
+                int heads = c[0], kvHeads = c[1], headDim = c[2], valueDim = c[3], tokens = c[4];
+                List<Tensor> keys = new java.util.ArrayList<>();
+                List<Tensor> values = new java.util.ArrayList<>();
+                for (int g = 0; g < kvHeads; g++) {
+                    keys.add(RandomTensors.matrix(type, tokens, headDim, random));
+                    values.add(RandomTensors.matrix(type, tokens, valueDim, random));
+                }
+                float[] q = new float[2 + tokens * heads * headDim];
+                System.arraycopy(RandomTensors.gaussian(random, tokens * heads * headDim), 0, q, 2, q.length - 2);
+                float scale = (float) (1 / Math.sqrt(headDim));
+                float[] expected = new float[3 + tokens * heads * valueDim];
+                float[] oneAtATime = new float[expected.length];
+                float[] single = new float[expected.length];
+                float[] multi = new float[expected.length];
+                REFERENCE.bidirectionalAttention(q, 2, tokens, heads, kvHeads, keys, values, scale, expected, 3);
+                for (int t = 0; t < tokens; t++) {
+                    REFERENCE.attention(q, 2 + t * heads * headDim, 1, heads, kvHeads, keys, values, tokens - 1, scale,
+                            oneAtATime, 3 + t * heads * valueDim);
+                }
+                one.bidirectionalAttention(q, 2, tokens, heads, kvHeads, keys, values, scale, single, 3);
+                three.bidirectionalAttention(q, 2, tokens, heads, kvHeads, keys, values, scale, multi, 3);
+                String what = type + " " + java.util.Arrays.toString(c);
+                assertThat(expected).as("%s, reference one query at a time", what).isEqualTo(oneAtATime);
+                assertThat(multi).as("%s, threads 1 and 3", what).isEqualTo(single);
+                double largest = 0;
+                for (float v : expected) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat((double) Math.abs(single[i] - expected[i])).as("%s, element %d", what, i)
+                            .isLessThanOrEqualTo(4 * (tokens + headDim + 16) * U * largest);
+                }
+            }
+        }
+    }
+
+    /**
      * A paged cache (positions in blocks of 7 rows, KV head by KV head) gives the same bits as the
      * same keys and values in one contiguous block, with the vector and the scalar kernels.
      */
@@ -354,6 +401,33 @@ class VectorKernelsTest {
             one.softmax(actual, 1, n);
             assertClose(actual, expected, (n + 8) * U + tolerance, "softmax n = " + n);
         }
+    }
+
+    /**
+     * GELU (erf) over more than one of its chunks, the last one partial: within the tolerance of
+     * the reference, and the same bits as applied to pieces of the array one vector long.
+     */
+    @Test
+    void geluErfOverSeveralChunksMatchesTheReferenceAndIsTheSameInPieces() {
+        Random random = new Random(6);
+        int n = 2 * VectorKernels.GELU_CHUNK + 37;
+        float[] x = RandomTensors.gaussian(random, n + 1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 4;
+        }
+        float[] expected = x.clone();
+        float[] actual = x.clone();
+        float[] pieces = x.clone();
+        REFERENCE.geluErf(expected, 1, n);
+        one.geluErf(actual, 1, n);
+        for (int from = 0; from < n; from += 16) {
+            one.geluErf(pieces, 1 + from, Math.min(16, n - from));
+        }
+        for (int i = 1; i <= n; i++) {
+            assertThat((double) Math.abs(actual[i] - expected[i])).as("element %d", i)
+                    .isLessThanOrEqualTo(0x1p-20 * (Math.abs(expected[i]) + Math.abs(x[i])));
+        }
+        assertThat(actual).isEqualTo(pieces);
     }
 
     private static void assertClose(float[] actual, float[] expected, double relative, String what) {

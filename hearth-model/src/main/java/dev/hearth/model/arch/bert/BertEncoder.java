@@ -42,8 +42,8 @@ import java.util.List;
  * The variants (BERT's learned positions, separate Q/K/V and GELU feed-forward; nomic-bert's
  * rotary positions, fused QKV and SwiGLU) are data: the types in {@link BertWeights}. Biases are
  * added where the file has them. {@code T} tokens go through each weight matrix together; every
- * operation is a {@link Kernels} call. Attention is the decoder's kernel asked for one query at a
- * time at the last position, which makes it see all {@code T} positions: bidirectional.
+ * operation is a {@link Kernels} call. Attention is {@link Kernels#bidirectionalAttention}: all
+ * {@code T} queries of a layer at once, each seeing all {@code T} positions.
  */
 final class BertEncoder implements EmbeddingModel {
     private final GgufFile file;
@@ -200,8 +200,7 @@ final class BertEncoder implements EmbeddingModel {
 
     /**
      * {@code att[t] = Σ_i softmax_i(q[t]·k[i] / √headDim) v[i]} for each head, over all {@code T}
-     * positions. The kernel's attention is causal from a start position: asked for one query at
-     * position {@code T−1}, it sees positions {@code 0 .. T−1}, every one.
+     * positions.
      */
     private void attention(QkvRows rows, int T) {
         int headDim = c.headDim();
@@ -215,10 +214,17 @@ final class BertEncoder implements EmbeddingModel {
             keys.add(block(keysByHead[h], T));
             values.add(block(valuesByHead[h], T));
         }
-        for (int t = 0; t < T; t++) {
-            kernels.attention(rows.q().data(), rows.q().at(t), 1, c.heads(), c.heads(), keys, values, T - 1,
-                    attentionScale, att, t * c.dim());
+        Rows q = rows.q();
+        float[] queries = q.data();
+        int queriesAt = q.offset();
+        if (q.stride() != c.dim()) { // fused QKV: the queries gathered into [T][dim] (xb is free until Wo)
+            for (int t = 0; t < T; t++) {
+                System.arraycopy(q.data(), q.at(t), xb, t * c.dim(), c.dim());
+            }
+            queries = xb;
+            queriesAt = 0;
         }
+        kernels.bidirectionalAttention(queries, queriesAt, T, c.heads(), c.heads(), keys, values, attentionScale, att, 0);
     }
 
     /** The first {@code T} rows of a head's {@code [context][headDim]} buffer, as a one-block KV cache. */
