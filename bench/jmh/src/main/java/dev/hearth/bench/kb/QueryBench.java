@@ -11,13 +11,19 @@ import dev.hearth.kb.index.ChunkIndex;
 import dev.hearth.kb.index.DocumentChunks;
 import dev.hearth.kb.index.DocumentInfo;
 import dev.hearth.kb.index.SearchRequest;
+import dev.hearth.kb.store.DocumentIds;
+import dev.hearth.kb.store.DocumentRecord;
+import dev.hearth.kb.store.DocumentStatus;
+import dev.hearth.kb.store.KnowledgeBaseStore;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallzhv15.BgeSmallZhV15EmbeddingModel;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -100,7 +106,9 @@ final class QueryBench {
         for (int size : sizes) {
             try (ChunkIndex index = ChunkIndex.open(indexDir, dimension, Embedders.DEFAULT_NAME)) {
                 long fill = System.nanoTime();
-                fill(index, built, size, passages, passageVectors);
+                try (KnowledgeBaseStore store = KnowledgeBaseStore.open(dataDir)) {
+                    fill(index, store, built, size, passages, passageVectors);
+                }
                 double seconds = (System.nanoTime() - fill) / 1e9;
                 System.err.printf("query: indexed chunks %d..%d in %.1f s (%.0f chunks/s)%n", built, size, seconds,
                         (size - built) / seconds);
@@ -129,8 +137,13 @@ final class QueryBench {
         }
     }
 
-    /** Adds chunks {@code from} to {@code to}, whole documents of ten, a hundred documents per commit. */
-    private static void fill(ChunkIndex index, int from, int to, List<String> passages, List<float[]> vectors) {
+    /**
+     * Adds chunks {@code from} to {@code to}, whole documents of ten, a hundred documents per commit,
+     * each recorded in the metadata too (as an ingestion would: a knowledge base opened over an index
+     * whose documents the metadata does not know removes them as a crash's leftovers).
+     */
+    private static void fill(ChunkIndex index, KnowledgeBaseStore store, int from, int to, List<String> passages,
+                             List<float[]> vectors) {
         List<DocumentChunks> batch = new ArrayList<>(DOCUMENTS_PER_COMMIT);
         for (int first = from; first < to; first += CHUNKS_PER_DOCUMENT) {
             int document = first / CHUNKS_PER_DOCUMENT;
@@ -144,8 +157,10 @@ final class QueryBench {
                 offset += text.length() + 1;
                 chunkVectors.add(perturbed(vectors.get(base), new SplittableRandom(i)));
             }
-            batch.add(new DocumentChunks("doc-%07d".formatted(document),
-                    new DocumentInfo("generated/doc-%07d.txt".formatted(document), Set.of()), chunks, chunkVectors));
+            String path = "generated/doc-%07d.txt".formatted(document);
+            batch.add(new DocumentChunks(DocumentIds.forPath(path), new DocumentInfo(path, Set.of()), chunks, chunkVectors));
+            store.upsertDocument(new DocumentRecord(NAME, path, "0".repeat(64), offset, "txt", Set.of(), chunks.size(),
+                    DocumentStatus.INDEXED, Optional.empty(), Instant.now()));
             if (batch.size() == DOCUMENTS_PER_COMMIT) {
                 index.replaceDocuments(batch);
                 batch.clear();
