@@ -36,7 +36,8 @@ import java.util.TreeMap;
  *     new one, while hashing gigabytes of weights per model would hold up the first listing for
  *     minutes
  * @param template the chat template Hearth uses: the file's {@code tokenizer.chat_template}, else
- *     the built-in one chosen for the model (Jinja, not Ollama's Go templates)
+ *     the built-in one chosen for the model (Jinja, not Ollama's Go templates); empty for an
+ *     embedding model, which chats with no one
  * @param license {@code general.license}; null when the file names none
  * @param embeds whether the model pools its states into embeddings ({@code <arch>.pooling_type}),
  *     rather than completing text
@@ -59,10 +60,11 @@ record ModelFacts(String family, long parameters, String quantization, String di
             GgufMetadata metadata = gguf.metadata();
             GgufSummary summary = GgufSummary.of(gguf);
             String family = summary.architecture();
+            boolean embeds = metadata.contains(family + ".pooling_type");
             return new ModelFacts(family, summary.parameterCount(), FileTypes.name(metadata, summary),
-                    digest(file, gguf.dataOffset(), gguf.fileSize()), template(metadata, family),
-                    metadata.findString("general.license").orElse(null),
-                    metadata.contains(family + ".pooling_type"), modelInfo(gguf, summary.parameterCount(), false));
+                    digest(file, gguf.dataOffset(), gguf.fileSize()), embeds ? "" : template(metadata, family),
+                    metadata.findString("general.license").orElse(null), embeds,
+                    modelInfo(gguf, summary.parameterCount(), false));
         }
     }
 
