@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,7 @@ public final class KnowledgeBases implements AutoCloseable {
     private final KnowledgeBaseStore store;
     private final Clock clock;
     private final Map<String, ChunkIndex> indexes = new HashMap<>(); // guarded by this
+    private final Map<String, Integer> running = new ConcurrentHashMap<>(); // jobs not yet ended, by knowledge base
     private final ExecutorService ingestion = Executors.newSingleThreadExecutor(Thread.ofPlatform()
             .name("hearth-kb-ingestion").daemon(true).factory());
 
@@ -131,9 +133,17 @@ public final class KnowledgeBases implements AutoCloseable {
         return summary(knowledgeBase(name));
     }
 
-    /** Deletes a knowledge base: its documents, index, uploaded files and jobs. */
+    /**
+     * Deletes a knowledge base: its documents, index, uploaded files and jobs.
+     *
+     * @throws KnowledgeBaseException {@code CONFLICT} while documents are being added to it
+     */
     public synchronized void delete(String name) {
         knowledgeBase(name);
+        if (jobsOf(name) > 0) {
+            throw new KnowledgeBaseException(KnowledgeBaseException.Kind.CONFLICT, "knowledge base '" + name
+                    + "' has documents being added; delete it once that job has ended");
+        }
         ChunkIndex index = indexes.remove(name);
         if (index != null) {
             index.close();
@@ -238,12 +248,40 @@ public final class KnowledgeBases implements AutoCloseable {
     }
 
     /** A job recorded in the store, its files listed, ready to run on the ingestion thread. */
-    private record PreparedJob(IngestionJob job, Ingestion ingestion, List<FileSet.Entry> files,
-                               IngestionListener listener, BooleanSupplier cancelled) implements Callable<IngestionJob> {
+    private final class PreparedJob implements Callable<IngestionJob> {
+        private final IngestionJob job;
+        private final Ingestion ingestion;
+        private final List<FileSet.Entry> files;
+        private final IngestionListener listener;
+        private final BooleanSupplier cancelled;
+
+        PreparedJob(IngestionJob job, Ingestion ingestion, List<FileSet.Entry> files, IngestionListener listener,
+                    BooleanSupplier cancelled) {
+            this.job = job;
+            this.ingestion = ingestion;
+            this.files = files;
+            this.listener = listener;
+            this.cancelled = cancelled;
+            running.merge(job.knowledgeBase(), 1, Integer::sum);
+        }
+
+        IngestionJob job() {
+            return job;
+        }
+
         @Override
         public IngestionJob call() {
-            return ingestion.run(job, files, listener, cancelled);
+            try {
+                return ingestion.run(job, files, listener, cancelled);
+            } finally {
+                running.merge(job.knowledgeBase(), -1, (a, b) -> a + b == 0 ? null : a + b);
+            }
         }
+    }
+
+    /** Jobs prepared or running for {@code name}. */
+    private int jobsOf(String name) {
+        return running.getOrDefault(name, 0);
     }
 
     private PreparedJob prepare(String name, List<Path> paths, Set<String> tags, List<Path> allowedRoots,

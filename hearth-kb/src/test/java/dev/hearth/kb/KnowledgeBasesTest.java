@@ -204,6 +204,34 @@ class KnowledgeBasesTest {
         assertThat(bases.retrieve("plant", "pumps oil", RetrievalOptions.defaults()).covered()).isTrue();
     }
 
+    @Test
+    void aKnowledgeBaseIsNotDeletedWhileDocumentsAreBeingAdded() throws Exception {
+        Path file = write("a.md", "# A\n\nPumps need oil.\n");
+        bases.create("plant", "");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        IngestionJob job = bases.startAdd("plant", List.of(file), Set.of(), List.of(), progress -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, () -> false);
+
+        assertThatThrownBy(() -> bases.delete("plant")).isInstanceOf(KnowledgeBaseException.class)
+                .hasMessageContaining("being added")
+                .extracting(e -> ((KnowledgeBaseException) e).kind()).isEqualTo(KnowledgeBaseException.Kind.CONFLICT);
+        release.countDown();
+        awaitDone("plant", job.id());
+        for (int i = 0; i < 100 && bases.list().size() == 1; i++) { // the job's count ends just after its last report
+            try {
+                bases.delete("plant");
+            } catch (KnowledgeBaseException stillEnding) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(bases.list()).isEmpty();
+    }
+
     private IngestionJob awaitDone(String kb, long id) {
         for (int i = 0; i < 600; i++) {
             IngestionJob job = bases.job(kb, id).orElseThrow();
