@@ -166,13 +166,13 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = commandLine.getErr();
         try (KnowledgeBases closedLast = bases;
              ModelRegistry registry = ModelRegistry.create(sources, registryOptions, InferenceEngines::open)) {
-            List<Api> apis = new ArrayList<>(List.of(OllamaApi.create(Hearth.VERSION), new WebChat()));
+            List<Api> apis = new ArrayList<>(List.of(new WebChat()));
             if (closedLast == null) {
-                apis.add(OpenAiApi.create());
+                apis.addAll(List.of(OpenAiApi.create(), OllamaApi.create(Hearth.VERSION)));
             } else {
                 KnowledgeBaseApi kbApi = KnowledgeBaseApi.create(closedLast, answerModel);
-                apis.add(OpenAiApi.create(kbApi.grounding()));
-                apis.add(kbApi);
+                apis.addAll(List.of(OpenAiApi.create(kbApi.grounding()), OllamaApi.create(Hearth.VERSION, kbApi.grounding()),
+                        kbApi));
             }
             HearthServer server = HearthServer.create(config, registry, apis, line -> {
                 err.println(line);

@@ -9,14 +9,13 @@ import dev.hearth.kb.answer.GroundedPrompt;
 import dev.hearth.kb.KnowledgeBaseSummary;
 import dev.hearth.model.template.ChatMessage;
 import dev.hearth.serve.http.ApiException;
-import dev.hearth.serve.openai.ChatCompletionRequest;
 import dev.hearth.serve.openai.ChatGrounding;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Chat over a knowledge base from any OpenAI client: model {@code kb:NAME}. The last user message
+ * Chat over a knowledge base from any OpenAI or Ollama client: model {@code kb:NAME}. The last user message
  * is the question; the passages retrieval finds go to the answering model with the instructions
  * to answer from them only and cite them as {@code [n]}, and come back in {@code citations}.
  * With no answering model, or nothing relevant found, the reply is written here: the passages
@@ -44,9 +43,8 @@ final class KnowledgeBaseGrounding implements ChatGrounding {
     }
 
     @Override
-    public Grounded ground(ChatCompletionRequest request) {
-        String name = request.model().substring(PREFIX.length());
-        List<ChatMessage> messages = request.messages();
+    public Grounded ground(String model, List<ChatMessage> messages) {
+        String name = model.substring(PREFIX.length());
         if (messages.isEmpty() || !messages.getLast().role().equals("user") || messages.getLast().content() == null
                 || messages.getLast().content().isBlank()) {
             throw ApiException.invalid("messages", "a knowledge base answers the last message, which must be a"
@@ -61,14 +59,11 @@ final class KnowledgeBaseGrounding implements ChatGrounding {
         }
         List<Views.Citation> citations = found.passages().stream().map(Views::of).toList();
         if (!found.covered()) {
-            return new Grounded(null, Answers.notCovered(name, question), citations);
+            return new Grounded(null, null, Answers.notCovered(name, question), citations);
         }
         if (answerModel.isEmpty()) {
-            return new Grounded(null, Answers.extractive(question, found.passages()), citations);
+            return new Grounded(null, null, Answers.extractive(question, found.passages()), citations);
         }
-        ChatCompletionRequest grounded = new ChatCompletionRequest(answerModel.get(),
-                GroundedPrompt.messages(name, messages, found.passages()), request.options(), request.responseFormat(),
-                request.tools(), request.toolChoice(), request.templateVariables());
-        return new Grounded(grounded, null, citations);
+        return new Grounded(answerModel.get(), GroundedPrompt.messages(name, messages, found.passages()), null, citations);
     }
 }

@@ -14,6 +14,7 @@ import dev.hearth.serve.engine.EngineOptions;
 import dev.hearth.serve.engine.InferenceEngines;
 import dev.hearth.serve.http.HearthServer;
 import dev.hearth.serve.http.ServerConfig;
+import dev.hearth.serve.ollama.OllamaApi;
 import dev.hearth.serve.openai.OpenAiApi;
 import dev.hearth.serve.registry.ModelRegistry;
 import dev.hearth.serve.registry.ModelSource;
@@ -60,7 +61,8 @@ class KnowledgeBaseApiIT {
                 new ConceptBagEmbedder(64));
         KnowledgeBaseApi api = KnowledgeBaseApi.create(bases, Optional.of("tiny"));
         server = HearthServer.create(ServerConfig.defaults().withPort(0), registry,
-                List.of(OpenAiApi.create(api.grounding()), api), line -> { }).start();
+                List.of(OpenAiApi.create(api.grounding()), OllamaApi.create("test", api.grounding()), api), line -> { })
+                .start();
     }
 
     @AfterAll
@@ -155,6 +157,34 @@ class KnowledgeBaseApiIT {
         JsonNode notUser = json(post("/v1/chat/completions",
                 "{\"model\":\"kb:office\",\"messages\":[{\"role\":\"system\",\"content\":\"hi\"}]}"));
         assertThat(notUser.at("/error/param").asText()).isEqualTo("messages");
+    }
+
+    @Test
+    void ollamaClientsChatOverAKnowledgeBaseToo() throws Exception {
+        assertThat(post("/v1/kb", "{\"name\":\"lab\"}").statusCode()).isEqualTo(201);
+        awaitJob("lab", json(upload("/v1/kb/lab/documents", "",
+                Map.of("rules.txt", "Goggles must be worn in the laboratory at all times.\n"))).at("/job/id").asLong());
+        assertThat(json(get("/api/tags")).get("models").findValuesAsText("name")).contains("kb:lab");
+        String question = "{\"role\":\"user\",\"content\":\"must goggles be worn in the laboratory\"}";
+
+        JsonNode whole = json(post("/api/chat", "{\"model\":\"kb:lab\",\"stream\":false,\"options\":{\"num_predict\":4},"
+                + "\"messages\":[" + question + "]}"));
+        assertThat(whole.get("model").asText()).isEqualTo("kb:lab");
+        assertThat(whole.get("done").asBoolean()).isTrue();
+        assertThat(whole.get("citations").get(0).get("document").asText()).isEqualTo("rules.txt");
+
+        List<String> lines = post("/api/chat", "{\"model\":\"kb:lab\",\"options\":{\"num_predict\":4},"
+                + "\"messages\":[" + question + "]}").body().lines().filter(l -> !l.isBlank()).toList();
+        JsonNode last = JSON.readTree(lines.getLast());
+        assertThat(last.get("done").asBoolean()).isTrue();
+        assertThat(last.get("citations").get(0).get("text").asText()).contains("Goggles");
+        assertThat(lines.subList(0, lines.size() - 1)).allSatisfy(l -> assertThat(JSON.readTree(l).has("citations")).isFalse());
+
+        JsonNode offTopic = json(post("/api/chat", "{\"model\":\"kb:lab\",\"stream\":false,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"bake sourdough bread\"}]}"));
+        assertThat(offTopic.at("/message/content").asText()).isEqualTo("The knowledge base \"lab\" does not cover this question.");
+        assertThat(json(post("/api/chat", "{\"model\":\"kb:nowhere\",\"messages\":[" + question + "]}"))
+                .get("error").asText()).contains("no knowledge base called 'nowhere'");
     }
 
     @Test

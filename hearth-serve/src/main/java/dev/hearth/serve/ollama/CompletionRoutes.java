@@ -11,6 +11,7 @@ import dev.hearth.serve.engine.CompletionResult;
 import dev.hearth.serve.engine.InferenceEngine;
 import dev.hearth.serve.http.ApiContext;
 import dev.hearth.serve.http.ApiException;
+import dev.hearth.serve.http.EventStream;
 import dev.hearth.serve.http.Fields;
 import dev.hearth.serve.http.Json;
 import dev.hearth.serve.ollama.Responses.ChatChunk;
@@ -18,11 +19,13 @@ import dev.hearth.serve.ollama.Responses.GenerateChunk;
 import dev.hearth.serve.ollama.Responses.Message;
 import dev.hearth.serve.ollama.Responses.Metrics;
 import dev.hearth.serve.ollama.Responses.ToolCall;
+import dev.hearth.serve.openai.ChatGrounding;
 import dev.hearth.serve.openai.ModelToolCalls;
 import dev.hearth.serve.registry.ModelLease;
 
 import io.javalin.http.Context;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,16 +39,38 @@ import java.util.List;
  */
 final class CompletionRoutes {
     private final ApiContext api;
+    private final ChatGrounding grounding;
 
-    CompletionRoutes(ApiContext api) {
+    CompletionRoutes(ApiContext api, ChatGrounding grounding) {
         this.api = api;
+        this.grounding = grounding;
     }
 
-    void chat(Context ctx) throws InterruptedException {
+    void chat(Context ctx) throws InterruptedException, IOException {
         long received = System.nanoTime();
         ChatBody body = ChatBody.parse(Fields.readBody(ctx, api.limits().maxBodyBytes()), api.limits());
         CompletionSettings settings = body.settings();
-        String name = ModelNames.resolve(api.registry(), settings.model());
+        if (settings.model() != null && grounding.claims(settings.model())) {
+            ChatGrounding.Grounded grounded = grounding.ground(settings.model(), body.messages());
+            if (!grounded.generates()) {
+                answerWithoutModel(ctx, settings, grounded);
+                return;
+            }
+            chat(ctx, received, new ChatBody(settings, grounded.messages(), body.tools()), grounded.model(),
+                    grounded.citations());
+            return;
+        }
+        chat(ctx, received, body, settings.model(), null);
+    }
+
+    /**
+     * Runs a chat on {@code model}, answering as {@code body}'s model (a knowledge base's id, when
+     * grounded, with its {@code citations} on the last object).
+     */
+    private void chat(Context ctx, long received, ChatBody body, String model, List<?> citations)
+            throws InterruptedException {
+        CompletionSettings settings = body.settings();
+        String name = ModelNames.resolve(api.registry(), model);
         try (ModelLease lease = api.registry().acquire(name)) {
             Completions.Timing timing = new Completions.Timing(received, System.nanoTime() - received);
             if (body.messages().isEmpty()) {
@@ -69,10 +94,26 @@ final class CompletionRoutes {
                         public Object last(String text, List<ModelToolCalls.Part> calls, String doneReason,
                                            Metrics metrics, CompletionResult result) {
                             return new ChatChunk(settings.model(), now(), Message.assistant(text, toolCalls(calls)),
-                                    true, doneReason, metrics);
+                                    true, doneReason, metrics, citations);
                         }
                     }, timing, tools == null ? null : tools.reader());
         }
+    }
+
+    /** A grounded chat's answer that no model writes: one object, or a piece and the end when streamed. */
+    private static void answerWithoutModel(Context ctx, CompletionSettings settings, ChatGrounding.Grounded grounded)
+            throws IOException {
+        ChatChunk whole = new ChatChunk(settings.model(), now(), Message.assistant(grounded.answer()), true, "stop",
+                null, grounded.citations());
+        if (!settings.stream()) {
+            ctx.contentType(Completions.JSON).result(Json.write(whole));
+            return;
+        }
+        EventStream stream = EventStream.ndjson(ctx);
+        stream.send(Json.write(new ChatChunk(settings.model(), now(), Message.assistant(grounded.answer()), false, null,
+                null)));
+        stream.send(Json.write(new ChatChunk(settings.model(), now(), Message.assistant(""), true, "stop", null,
+                grounded.citations())));
     }
 
     void generate(Context ctx) throws InterruptedException {

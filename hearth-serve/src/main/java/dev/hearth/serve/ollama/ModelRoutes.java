@@ -5,10 +5,12 @@ import dev.hearth.serve.http.ApiContext;
 import dev.hearth.serve.http.Fields;
 import dev.hearth.serve.http.Json;
 import dev.hearth.serve.ollama.Responses.ListedModel;
+import dev.hearth.serve.ollama.Responses.ModelDetails;
 import dev.hearth.serve.ollama.Responses.ModelList;
 import dev.hearth.serve.ollama.Responses.RunningModel;
 import dev.hearth.serve.ollama.Responses.Show;
 import dev.hearth.serve.ollama.Responses.Version;
+import dev.hearth.serve.openai.ChatGrounding;
 import dev.hearth.serve.registry.ModelLoadFailedException;
 import dev.hearth.serve.registry.ModelStatus;
 
@@ -16,6 +18,7 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +41,19 @@ final class ModelRoutes {
 
     private final ApiContext api;
     private final String version;
+    private final ChatGrounding grounding;
     private final Map<Path, ModelFacts> facts = new ConcurrentHashMap<>();
 
-    ModelRoutes(ApiContext api, String version) {
+    ModelRoutes(ApiContext api, String version, ChatGrounding grounding) {
         this.api = api;
         this.version = version;
+        this.grounding = grounding;
     }
 
-    /** Every served model, loaded or not; a model whose file cannot be read is left out (and logged). */
+    /**
+     * Every served model, loaded or not (a model whose file cannot be read is left out, and
+     * logged), then the grounded ids ({@code kb:NAME}).
+     */
     void tags(Context ctx) {
         List<ListedModel> models = new ArrayList<>();
         for (ModelStatus status : api.registry().models()) {
@@ -58,6 +66,10 @@ final class ModelRoutes {
             }
             String name = ModelNames.ollamaName(status.name());
             models.add(new ListedModel(name, name, status.modified().toString(), status.fileBytes(), f.digest(), f.details()));
+        }
+        for (String id : grounding.models()) { // knowledge bases: no file, answered through a model
+            models.add(new ListedModel(id, id, Instant.EPOCH.toString(), 0, "",
+                    new ModelDetails("", "hearth-kb", "kb", List.of("kb"), "", "")));
         }
         ctx.contentType(Completions.JSON).result(Json.write(new ModelList<>(models)));
     }

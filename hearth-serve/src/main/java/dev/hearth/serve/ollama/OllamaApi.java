@@ -5,6 +5,7 @@ import dev.hearth.serve.http.ApiContext;
 import dev.hearth.serve.http.ErrorFormat;
 import dev.hearth.serve.http.Json;
 import dev.hearth.serve.ollama.Responses.ErrorBody;
+import dev.hearth.serve.openai.ChatGrounding;
 
 import io.javalin.config.RoutesConfig;
 
@@ -26,16 +27,26 @@ public final class OllamaApi implements Api {
     private static final ErrorFormat ERRORS = error -> Json.write(new ErrorBody(error.getMessage()));
 
     private final String version;
+    private final ChatGrounding grounding;
 
-    private OllamaApi(String version) {
+    private OllamaApi(String version, ChatGrounding grounding) {
         this.version = Objects.requireNonNull(version, "version");
+        this.grounding = Objects.requireNonNull(grounding, "grounding");
     }
 
     /**
      * @param version what {@code /api/version} reports: Hearth's version
      */
     public static OllamaApi create(String version) {
-        return new OllamaApi(version);
+        return new OllamaApi(version, ChatGrounding.none());
+    }
+
+    /**
+     * As {@link #create(String)}, and chat over the ids {@code grounding} claims (a knowledge
+     * base's {@code kb:NAME}), which {@code /api/tags} lists too.
+     */
+    public static OllamaApi create(String version, ChatGrounding grounding) {
+        return new OllamaApi(version, grounding);
     }
 
     @Override
@@ -50,8 +61,8 @@ public final class OllamaApi implements Api {
 
     @Override
     public void addRoutes(RoutesConfig routes, ApiContext context) {
-        CompletionRoutes completions = new CompletionRoutes(context);
-        ModelRoutes models = new ModelRoutes(context, version);
+        CompletionRoutes completions = new CompletionRoutes(context, grounding);
+        ModelRoutes models = new ModelRoutes(context, version, grounding);
         EmbedRoute embed = new EmbedRoute(context);
         routes.post("/api/chat", completions::chat);
         routes.post("/api/generate", completions::generate);

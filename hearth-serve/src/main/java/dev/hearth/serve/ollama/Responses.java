@@ -46,9 +46,17 @@ final class Responses {
     record Metrics(long totalDuration, long loadDuration, int promptEvalCount, long promptEvalDuration,
                    int evalCount, long evalDuration) {}
 
-    /** One object of {@code /api/chat}: a piece of the answer, or ({@code done}) the end with its metrics. */
+    /**
+     * One object of {@code /api/chat}: a piece of the answer, or ({@code done}) the end with its
+     * metrics and, for a knowledge base's answer, its {@code citations} (Hearth's extension).
+     */
     record ChatChunk(String model, String createdAt, Message message, boolean done, String doneReason,
-                     @JsonUnwrapped Metrics metrics) {}
+                     @JsonUnwrapped Metrics metrics, List<?> citations) {
+
+        ChatChunk(String model, String createdAt, Message message, boolean done, String doneReason, Metrics metrics) {
+            this(model, createdAt, message, done, doneReason, metrics, null);
+        }
+    }
 
     /**
      * One object of {@code /api/generate}.

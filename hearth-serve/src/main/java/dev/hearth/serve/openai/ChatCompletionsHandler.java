@@ -45,11 +45,13 @@ final class ChatCompletionsHandler implements Handler {
     public void handle(Context ctx) throws Exception {
         ChatCompletionRequest request = ChatFields.parse(Fields.readBody(ctx, context.limits().maxBodyBytes()), context.limits());
         if (request.model() != null && grounding.claims(request.model())) {
-            ChatGrounding.Grounded grounded = grounding.ground(request);
-            if (grounded.request() == null) {
-                answerWithoutModel(ctx, request, grounded);
+            ChatGrounding.Grounded grounded = grounding.ground(request.model(), request.messages());
+            if (grounded.generates()) {
+                complete(ctx, new ChatCompletionRequest(grounded.model(), grounded.messages(), request.options(),
+                        request.responseFormat(), request.tools(), request.toolChoice(), request.templateVariables()),
+                        request.model(), grounded.citations());
             } else {
-                complete(ctx, grounded.request(), request.model(), grounded.citations());
+                answerWithoutModel(ctx, request, grounded);
             }
             return;
         }

@@ -1,12 +1,14 @@
 package dev.hearth.serve.openai;
 
+import dev.hearth.model.template.ChatMessage;
+
 import java.util.List;
 
 /**
  * Chat over something that is not a bare model but answers through one: model ids this claims
  * (Hearth's knowledge bases claim {@code kb:NAME}) are grounded before the chat runs, so any
- * OpenAI client can ask them. The layer above the server (hearth-kb) implements it; the server
- * knows nothing of retrieval.
+ * OpenAI or Ollama client can ask them. The layer above the server (hearth-kb) implements it; the
+ * server knows nothing of retrieval.
  */
 public interface ChatGrounding {
 
@@ -17,29 +19,36 @@ public interface ChatGrounding {
     boolean claims(String model);
 
     /**
-     * Grounds a request for one of its ids.
+     * Grounds a conversation sent to one of its ids.
      *
-     * @throws dev.hearth.serve.http.ApiException for an unknown id (404) or a request it cannot
-     *     ground (400, naming the field)
+     * @throws dev.hearth.serve.http.ApiException for an unknown id (404) or a conversation it
+     *     cannot ground (400, naming the field)
      */
-    Grounded ground(ChatCompletionRequest request);
+    Grounded ground(String model, List<ChatMessage> messages);
 
     /**
-     * How a grounded request is answered.
+     * How a grounded conversation is answered.
      *
-     * @param request what runs instead: a generative model's name and the messages with the
-     *     passages; null when no model runs
+     * @param model the generative model that runs it; null when no model runs
+     * @param messages what that model is given: the conversation with the passages; null when no
+     *     model runs
      * @param answer the whole answer when no model runs (none configured, or nothing relevant
      *     found); null otherwise
      * @param citations what the answer may cite, JSON-ready, returned in the {@code citations}
-     *     extension field of the completion (and of a stream's first chunk)
+     *     extension field of the answer (in a stream, of its first chunk for OpenAI, its last for Ollama)
      */
-    record Grounded(ChatCompletionRequest request, String answer, List<?> citations) {
+    record Grounded(String model, List<ChatMessage> messages, String answer, List<?> citations) {
         public Grounded {
-            if ((request == null) == (answer == null)) {
-                throw new IllegalArgumentException("a grounded chat either runs a request or has an answer, not both");
+            if ((model == null) != (messages == null) || (model == null) == (answer == null)) {
+                throw new IllegalArgumentException("a grounded chat either runs a model on messages or has an answer");
             }
+            messages = messages == null ? null : List.copyOf(messages);
             citations = List.copyOf(citations);
+        }
+
+        /** Whether a model writes the answer. */
+        public boolean generates() {
+            return model != null;
         }
     }
 
@@ -57,7 +66,7 @@ public interface ChatGrounding {
             }
 
             @Override
-            public Grounded ground(ChatCompletionRequest request) {
+            public Grounded ground(String model, List<ChatMessage> messages) {
                 throw new IllegalStateException("claims no model");
             }
         };
