@@ -317,9 +317,10 @@ public final class KnowledgeBases implements AutoCloseable {
         List<SearchHit> hits = index(name).search(new SearchRequest(question, vector, retrieval.k(), retrieval.mode(),
                 retrieval.documentIds(), retrieval.tags()));
         List<Passage> passages = new ArrayList<>(hits.size());
+        TermOverlap overlap = TermOverlap.of(question);
         for (SearchHit hit : hits) {
             double similarity = hit.cosine().orElse(Double.NaN);
-            double relevance = similarity + TermOverlap.coverage(question, hit.chunk().text()) / 2;
+            double relevance = similarity + overlap.coverage(hit.chunk().text()) / 2;
             if (vector.isPresent() && !(relevance >= options.minRelevance())) {
                 continue;
             }

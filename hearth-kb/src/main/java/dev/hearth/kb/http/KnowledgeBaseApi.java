@@ -5,7 +5,6 @@ import dev.hearth.kb.KnowledgeBaseException;
 import dev.hearth.kb.KnowledgeBases;
 import dev.hearth.kb.Retrieval;
 import dev.hearth.kb.RetrievalOptions;
-import dev.hearth.kb.answer.Answers;
 import dev.hearth.kb.answer.GroundedAnswerer;
 import dev.hearth.kb.index.SearchMode;
 import dev.hearth.kb.store.IngestionJob;
@@ -174,13 +173,9 @@ public final class KnowledgeBaseApi implements Api {
         String name = ctx.pathParam("name");
         String question = body.requiredString("question");
         Retrieval found = retrieve(name, question, body);
-        String answer;
+        String answer = found.answerWithoutModel(answerModel.isPresent()).orElse(null);
         String model = null;
-        if (!found.covered()) {
-            answer = Answers.notCovered(name, question);
-        } else if (answerModel.isEmpty()) {
-            answer = Answers.extractive(question, found.passages());
-        } else {
+        if (answer == null) {
             int maxTokens = (int) body.integer("max_tokens", 1, context.limits().maxTokens()).orElse(1024);
             try (ModelLease lease = context.registry().acquire(answerModel.get())) {
                 model = lease.name();

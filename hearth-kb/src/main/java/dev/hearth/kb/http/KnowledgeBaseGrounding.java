@@ -4,7 +4,6 @@ import dev.hearth.kb.KnowledgeBaseException;
 import dev.hearth.kb.KnowledgeBases;
 import dev.hearth.kb.Retrieval;
 import dev.hearth.kb.RetrievalOptions;
-import dev.hearth.kb.answer.Answers;
 import dev.hearth.kb.answer.GroundedPrompt;
 import dev.hearth.kb.KnowledgeBaseSummary;
 import dev.hearth.model.template.ChatMessage;
@@ -58,11 +57,9 @@ final class KnowledgeBaseGrounding implements ChatGrounding {
             throw KnowledgeBaseApi.toApi(e, "model");
         }
         List<Views.Citation> citations = found.passages().stream().map(Views::of).toList();
-        if (!found.covered()) {
-            return new Grounded(null, null, Answers.notCovered(name, question), citations);
-        }
-        if (answerModel.isEmpty()) {
-            return new Grounded(null, null, Answers.extractive(question, found.passages()), citations);
+        Optional<String> written = found.answerWithoutModel(answerModel.isPresent());
+        if (written.isPresent()) {
+            return new Grounded(null, null, written.get(), citations);
         }
         return new Grounded(answerModel.get(), GroundedPrompt.messages(name, messages, found.passages()), null, citations);
     }

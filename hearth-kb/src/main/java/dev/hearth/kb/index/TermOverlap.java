@@ -25,18 +25,32 @@ public final class TermOverlap {
             "什么", "怎么", "怎样", "如何", "多少", "多久", "几", "哪个", "哪些", "哪", "吗", "呢", "吧", "的", "了", "是",
             "有", "会", "能", "要", "应该", "可以", "我", "我们", "你", "您", "谁", "为什么", "时候", "还", "个", "和");
 
-    private TermOverlap() {
+    /** The question's content terms under each analysis, analysed once for all its passages. */
+    private final Set<String> chinese;
+    private final Set<String> english;
+
+    private TermOverlap(String question) {
+        this.chinese = asked(ChunkFields.TEXT_ZH, question);
+        this.english = asked(ChunkFields.TEXT_EN, question);
     }
 
-    /** The share, 0 to 1, of {@code question}'s content terms found in {@code text}; 0 when it has none. */
-    public static double coverage(String question, String text) {
-        return Math.max(coverage(ChunkFields.TEXT_ZH, question, text), coverage(ChunkFields.TEXT_EN, question, text));
+    /** The overlap with {@code question}, ready to measure any number of passages. */
+    public static TermOverlap of(String question) {
+        return new TermOverlap(question);
     }
 
-    private static double coverage(String field, String question, String text) {
-        Set<String> asked = LexicalQuery.terms(field, question, ANALYZER).stream()
+    /** The share, 0 to 1, of the question's content terms found in {@code text}; 0 when it has none. */
+    public double coverage(String text) {
+        return Math.max(coverage(chinese, ChunkFields.TEXT_ZH, text), coverage(english, ChunkFields.TEXT_EN, text));
+    }
+
+    private static Set<String> asked(String field, String question) {
+        return LexicalQuery.terms(field, question, ANALYZER).stream()
                 .filter(t -> !QUESTION_WORDS.contains(t))
                 .collect(Collectors.toSet());
+    }
+
+    private static double coverage(Set<String> asked, String field, String text) {
         if (asked.isEmpty()) {
             return 0;
         }

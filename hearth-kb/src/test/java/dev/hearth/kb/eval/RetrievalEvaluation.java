@@ -89,8 +89,9 @@ public final class RetrievalEvaluation {
                     } else {
                         missed.add(q);
                     }
-                    if (mode == SearchMode.HYBRID && bestRelevance(found) < KnowledgeBaseOptions.DEFAULT_MIN_RELEVANCE) {
-                        notCovered.add(q.text() + " (" + bestRelevance(found) + ")");
+                    double best = bestRelevance(found);
+                    if (mode == SearchMode.HYBRID && best < KnowledgeBaseOptions.DEFAULT_MIN_RELEVANCE) {
+                        notCovered.add(q.text() + " (" + best + ")");
                     }
                 }
                 scores.put(mode, new Score(recall / questions.size(), reciprocalRanks / questions.size(), missed));

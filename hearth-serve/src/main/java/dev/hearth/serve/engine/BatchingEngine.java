@@ -5,7 +5,6 @@ import dev.hearth.model.generate.ChatPrompt;
 import dev.hearth.model.generate.EndOfGeneration;
 import dev.hearth.model.generate.PromptDecoder;
 import dev.hearth.model.generate.StopReason;
-import dev.hearth.model.gguf.GgufFile;
 import dev.hearth.model.gguf.GgufSummary;
 import dev.hearth.model.runtime.Batch;
 import dev.hearth.model.runtime.KvBlockPool;
@@ -97,11 +96,11 @@ final class BatchingEngine implements InferenceEngine {
         this.thread = Thread.ofPlatform().name("hearth-engine-" + info.name()).daemon(true).unstarted(this::loop);
     }
 
-    static InferenceEngine open(Path path, EngineOptions options) throws IOException {
-        GgufSummary summary;
-        try (GgufFile file = GgufFile.open(path)) {
-            summary = GgufSummary.of(file);
-        }
+    /**
+     * @param summary the file's header, read once by {@link InferenceEngines#open}
+     * @param fileType the weights' main type, as llama.cpp names it
+     */
+    static InferenceEngine open(Path path, EngineOptions options, GgufSummary summary, String fileType) throws IOException {
         Backend backend = Backend.cpu(options.threads());
         Model model = null;
         KvBlockPool pool = null;
@@ -117,7 +116,7 @@ final class BatchingEngine implements InferenceEngine {
                         + model.info().contextLength());
             }
             String name = options.name() != null ? options.name() : baseName(path);
-            EngineInfo info = new EngineInfo(name, path, model.info().architecture(), FileTypes.name(model.metadata(), summary),
+            EngineInfo info = new EngineInfo(name, path, model.info().architecture(), fileType,
                     summary.parameterCount(), summary.fileSize(), context, model.info().vocabularySize(),
                     model.info().embeddingLength(),
                     pool.byteSize(), options.maxSequences());

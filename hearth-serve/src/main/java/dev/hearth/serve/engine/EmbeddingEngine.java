@@ -2,7 +2,6 @@ package dev.hearth.serve.engine;
 
 import dev.hearth.compute.spi.Backend;
 import dev.hearth.model.generate.ChatPrompt;
-import dev.hearth.model.gguf.GgufFile;
 import dev.hearth.model.gguf.GgufSummary;
 import dev.hearth.model.runtime.EmbeddingModel;
 import dev.hearth.model.runtime.ModelOptions;
@@ -35,20 +34,11 @@ final class EmbeddingEngine implements InferenceEngine {
         this.info = info;
     }
 
-    /** Whether {@code path} holds an embedding model's architecture, which this engine serves. */
-    static boolean serves(Path path) throws IOException {
-        try (GgufFile file = GgufFile.open(path)) {
-            return Models.embeddingArchitectures().contains(GgufSummary.of(file).architecture());
-        }
-    }
-
-    static InferenceEngine open(Path path, EngineOptions options) throws IOException {
-        GgufSummary summary;
-        String fileType;
-        try (GgufFile file = GgufFile.open(path)) {
-            summary = GgufSummary.of(file);
-            fileType = FileTypes.name(file.metadata(), summary);
-        }
+    /**
+     * @param summary the file's header, read once by {@link InferenceEngines#open}
+     * @param fileType the weights' main type, as llama.cpp names it
+     */
+    static InferenceEngine open(Path path, EngineOptions options, GgufSummary summary, String fileType) throws IOException {
         Backend backend = Backend.cpu(options.threads());
         try {
             EmbeddingModel model = Models.openEmbedding(path, ModelOptions.defaults().withKernels(backend.kernels()));

@@ -1,5 +1,9 @@
 package dev.hearth.serve.engine;
 
+import dev.hearth.model.gguf.GgufFile;
+import dev.hearth.model.gguf.GgufSummary;
+import dev.hearth.model.runtime.Models;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -19,6 +23,14 @@ public final class InferenceEngines {
      * @throws IOException when the file cannot be read
      */
     public static InferenceEngine open(Path path, EngineOptions options) throws IOException {
-        return EmbeddingEngine.serves(path) ? EmbeddingEngine.open(path, options) : BatchingEngine.open(path, options);
+        GgufSummary summary;
+        String fileType;
+        try (GgufFile file = GgufFile.open(path)) {
+            summary = GgufSummary.of(file);
+            fileType = FileTypes.name(file.metadata(), summary);
+        }
+        return Models.embeddingArchitectures().contains(summary.architecture())
+                ? EmbeddingEngine.open(path, options, summary, fileType)
+                : BatchingEngine.open(path, options, summary, fileType);
     }
 }

@@ -4,7 +4,7 @@
 // generation.
 
 import { hasKnowledgeBases, listModels, streamChat } from './api.js';
-import { citationList, linkCitationMarkers } from './citations.js';
+import { citationList, linkCitationMarkers, openCitation } from './citations.js';
 import { renderMarkdown } from './markdown.js';
 import { Store, UNTITLED } from './store.js';
 
@@ -82,15 +82,6 @@ function fill(article, message) {
     note.className = 'note';
     note.textContent = state === 'stopped' ? 'Stopped.' : `Failed: ${message.error}`;
     article.append(note);
-  }
-}
-
-/** Opens passage n of the answer a marker belongs to, and brings it into view. */
-function openCitation(marker) {
-  const passage = marker.closest('article')?.querySelector(`.citations details[data-citation="${marker.dataset.citation}"]`);
-  if (passage) {
-    passage.open = true;
-    passage.scrollIntoView({ block: 'nearest' });
   }
 }
 

@@ -62,3 +62,12 @@ function citationSource(c) {
   }
   return source;
 }
+
+/** Opens passage n of the answer a marker belongs to, and brings it into view. */
+export function openCitation(marker) {
+  const passage = marker.closest('article')?.querySelector(`.citations details[data-citation="${marker.dataset.citation}"]`);
+  if (passage) {
+    passage.open = true;
+    passage.scrollIntoView({ block: 'nearest' });
+  }
+}

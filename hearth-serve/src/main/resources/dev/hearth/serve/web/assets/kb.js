@@ -4,7 +4,7 @@
 // citations opening onto the passages.
 
 import { ApiError, streamChat } from './api.js';
-import { citationList, linkCitationMarkers } from './citations.js';
+import { citationList, linkCitationMarkers, openCitation } from './citations.js';
 import { renderMarkdown } from './markdown.js';
 import { Store } from './store.js';
 
@@ -295,11 +295,7 @@ function bind() {
     const marker = e.target.closest('a.cite');
     if (marker) {
       e.preventDefault();
-      const passage = $('answer').querySelector(`details[data-citation="${marker.dataset.citation}"]`);
-      if (passage) {
-        passage.open = true;
-        passage.scrollIntoView({ block: 'nearest' });
-      }
+      openCitation(marker);
     }
   });
   $('error-close').addEventListener('click', () => { $('error').hidden = true; });
