@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stack's layering, as ../shared/STYLE.md states it: dependencies point down only
- * (cli → kb → serve → model → compute), only compute uses the Vector API, and nothing below the
+ * (cli → kb → serve → model → compute; cli → train → model), only compute uses the Vector API, and nothing below the
  * CLI exits the JVM or prints to standard output.
  */
 class LayeringTest {
@@ -42,14 +42,16 @@ class LayeringTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("dev.hearth.cli..")
                 .layer("kb").definedBy("dev.hearth.kb..")
+                .layer("train").definedBy("dev.hearth.train..")
                 .layer("serve").definedBy("dev.hearth.serve..")
                 .layer("model").definedBy("dev.hearth.model..")
                 .layer("compute").definedBy("dev.hearth.compute..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("kb").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("serve").mayOnlyBeAccessedByLayers("kb", "cli")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("serve", "kb", "cli")
-                .whereLayer("compute").mayOnlyBeAccessedByLayers("model", "serve", "kb", "cli")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("serve", "kb", "train", "cli")
+                .whereLayer("compute").mayOnlyBeAccessedByLayers("model", "serve", "kb", "train", "cli")
                 .withOptionalLayers(true)
                 .check(classes);
     }
