@@ -40,6 +40,23 @@ public interface Kernels {
     void matMul(Tensor w, int rowsUsed, float[] x, int xOffset, float[] y, int yOffset, int tokens);
 
     /**
+     * The backward pass of {@link #matMul} with respect to its input: given {@code dy} as
+     * {@code [tokens][w.rows()]}, adds {@code dx[t][j] += Σ_i dy[t][i] · W[i][j]} into {@code dx} as
+     * {@code [tokens][w.cols()]}. {@code w} may be in any supported type (a frozen quantized base
+     * model in fine-tuning), dequantized on the fly. Results do not depend on the thread count.
+     */
+    void matMulBackwardInput(Tensor w, float[] dy, int dyOffset, float[] dx, int dxOffset, int tokens);
+
+    /**
+     * The backward pass of {@link #matMul} with respect to a float32 weight matrix: given {@code dy}
+     * as {@code [tokens][rows]} and the product's input {@code x} as {@code [tokens][cols]}, adds
+     * {@code dW[i][j] += Σ_t dy[t][i] · x[t][j]} into {@code dw} as {@code [rows][cols]} from
+     * {@code dwOffset}. Results do not depend on the thread count.
+     */
+    void matMulBackwardWeights(float[] dy, int dyOffset, float[] x, int xOffset, float[] dw, int dwOffset, int rows,
+            int cols, int tokens);
+
+    /**
      * Vector times matrix: {@code y[j] = Σ_i p[i] · W[i][j]} over the first {@code rowsUsed} rows of
      * {@code w}; attention's weighted sum of values.
      */

@@ -29,6 +29,35 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void matMulBackwardInput(Tensor w, float[] dy, int dyOffset, float[] dx, int dxOffset, int tokens) {
+        int rows = w.rows();
+        int cols = w.cols();
+        float[] row = new float[cols];
+        for (int i = 0; i < rows; i++) {
+            w.dequantizeRow(i, row, 0);
+            for (int t = 0; t < tokens; t++) {
+                float g = dy[dyOffset + t * rows + i];
+                for (int j = 0; j < cols; j++) {
+                    dx[dxOffset + t * cols + j] += g * row[j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void matMulBackwardWeights(float[] dy, int dyOffset, float[] x, int xOffset, float[] dw, int dwOffset,
+            int rows, int cols, int tokens) {
+        for (int t = 0; t < tokens; t++) {
+            for (int i = 0; i < rows; i++) {
+                float g = dy[dyOffset + t * rows + i];
+                for (int j = 0; j < cols; j++) {
+                    dw[dwOffset + i * cols + j] += g * x[xOffset + t * cols + j];
+                }
+            }
+        }
+    }
+
+    @Override
     public void vecMat(float[] p, int pOffset, Tensor w, int rowsUsed, float[] y, int yOffset) {
         int cols = w.cols();
         float[] row = new float[cols];

@@ -75,11 +75,13 @@ final class VectorKernels implements Kernels {
     private final AtomicReference<RowsTask> idleTask = new AtomicReference<>(new RowsTask());
     private final PagedAttention attention;
     private final BidirectionalAttention bidirectional;
+    private final MatMulBackward backward;
 
     VectorKernels(WorkerPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.attention = new PagedAttention(this, pool);
         this.bidirectional = new BidirectionalAttention(this, pool);
+        this.backward = new MatMulBackward(pool);
     }
 
     @Override
@@ -176,6 +178,17 @@ final class VectorKernels implements Kernels {
     /** This thread's row buffer, at least {@code cols} long: grown rarely, never per call. */
     private static float[] rowBuffer(int cols) {
         return buffer(ROW_BUFFER, cols);
+    }
+
+    @Override
+    public void matMulBackwardInput(Tensor w, float[] dy, int dyOffset, float[] dx, int dxOffset, int tokens) {
+        backward.input(w, dy, dyOffset, dx, dxOffset, tokens);
+    }
+
+    @Override
+    public void matMulBackwardWeights(float[] dy, int dyOffset, float[] x, int xOffset, float[] dw, int dwOffset,
+            int rows, int cols, int tokens) {
+        backward.weights(dy, dyOffset, x, xOffset, dw, dwOffset, rows, cols, tokens);
     }
 
     @Override
