@@ -234,9 +234,17 @@ public final class GgufWriter {
     }
 
     private static void writeSegment(FileChannel out, MemorySegment data) throws IOException {
+        // a heap segment over a float[] (trained weights) has no ByteBuffer view: its bytes go through a byte[]
+        boolean viewable = data.isNative() || data.heapBase().map(base -> base instanceof byte[]).orElse(true);
+        byte[] staging = viewable ? null : new byte[(int) Math.min(WRITE_CHUNK, data.byteSize())];
         for (long at = 0; at < data.byteSize(); at += WRITE_CHUNK) {
             long n = Math.min(WRITE_CHUNK, data.byteSize() - at);
-            writeFully(out, data.asSlice(at, n).asByteBuffer());
+            if (viewable) {
+                writeFully(out, data.asSlice(at, n).asByteBuffer());
+            } else {
+                MemorySegment.copy(data, at, MemorySegment.ofArray(staging), 0, n);
+                writeFully(out, ByteBuffer.wrap(staging, 0, (int) n));
+            }
         }
     }
 
