@@ -6,6 +6,7 @@ import dev.hearth.train.data.SplitMix64;
 import dev.hearth.train.data.TokenCorpus;
 import dev.hearth.train.llama.Initialization;
 import dev.hearth.train.llama.LlamaGguf;
+import dev.hearth.train.llama.LlamaParameters;
 import dev.hearth.train.llama.TrainableLlama;
 import dev.hearth.train.optim.AdamW;
 import dev.hearth.train.optim.LearningRateSchedule;
@@ -79,31 +80,32 @@ public final class Pretraining {
         try (WorkerPool pool = new WorkerPool(options.threads());
                 TokenCorpus corpus = TokenCorpus.build(data, tokenizer.tokenizer(), options.workDir(), config.heldOut(),
                         T + 1, listener::tokenizing)) {
-            TrainableLlama model = new TrainableLlama(config.shape(tokenizer.vocabularySize()), B, T,
+            LlamaParameters parameters = new LlamaParameters(config.shape(tokenizer.vocabularySize()));
+            TrainableLlama model = new TrainableLlama(parameters.shape(), parameters.weights(), B, T,
                     Kernels.vectorized(pool), pool);
-            AdamW adam = new AdamW(model.layout(), config.optimizer());
+            AdamW adam = new AdamW(parameters.layout().slots(), parameters.layout().size(), config.optimizer());
             SplitMix64 random = new SplitMix64(config.seed());
             long step = 0;
             long tokensSeen = 0;
             if (resume == null) {
-                Initialization.initialize(model, new SplitMix64(~config.seed()));
+                Initialization.initialize(parameters, new SplitMix64(~config.seed()));
             } else {
                 if (resume.corpusFingerprint() != corpus.fingerprint()) {
                     throw new IllegalArgumentException(options.resumeFrom() + ": the training data differs from the "
                             + "data this checkpoint was trained on (another corpus or tokenizer); resume with the same");
                 }
-                if (resume.parameters().length != model.parameters().length) {
+                if (resume.parameters().length != parameters.values().length) {
                     throw new IllegalArgumentException(options.resumeFrom() + ": holds " + resume.parameters().length
-                            + " parameters, the model has " + model.parameters().length + " (another tokenizer?)");
+                            + " parameters, the model has " + parameters.values().length + " (another tokenizer?)");
                 }
-                System.arraycopy(resume.parameters(), 0, model.parameters(), 0, resume.parameters().length);
+                System.arraycopy(resume.parameters(), 0, parameters.values(), 0, resume.parameters().length);
                 adam.restore(resume.optimizerSteps(), resume.firstMoments(), resume.secondMoments());
                 random = new SplitMix64(resume.rngState());
                 step = resume.step();
                 tokensSeen = resume.tokensSeen();
             }
             double baseline = corpus.unigramCrossEntropy(tokenizer.vocabularySize());
-            listener.started(new Start(model.parameters().length, corpus.size(), corpus.trainingTokens(),
+            listener.started(new Start(parameters.values().length, corpus.size(), corpus.trainingTokens(),
                     corpus.documents(), baseline, step));
             LearningRateSchedule schedule = config.schedule();
             int[] inputs = new int[B * T];
@@ -114,7 +116,7 @@ public final class Pretraining {
             double heldOut = Double.NaN;
             while (step < config.steps()) {
                 float lr = schedule.at(step);
-                model.zeroGradients();
+                parameters.zeroGradients();
                 double lossSum = 0;
                 for (int micro = 0; micro < config.gradAccum(); micro++) {
                     corpus.sampleTraining(inputs, targets, B, T, random);
@@ -122,8 +124,8 @@ public final class Pretraining {
                     model.backward(1f / config.gradAccum());
                 }
                 loss = lossSum / config.gradAccum();
-                double norm = AdamW.clipGradients(model.gradients(), config.gradClip());
-                adam.step(model.parameters(), model.gradients(), lr);
+                double norm = AdamW.clipGradients(parameters.gradients(), config.gradClip());
+                adam.step(parameters.values(), parameters.gradients(), lr);
                 step++;
                 tokensSeen += (long) config.gradAccum() * B * T;
                 double elapsed = (System.nanoTime() - started) / 1e9;
@@ -141,14 +143,14 @@ public final class Pretraining {
                 boolean stopping = options.stopAfter() > 0 && step >= options.stopAfter() && !last;
                 if (stopping || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0)) {
                     new Checkpoint(config, step, adam.steps(), random.state(), corpus.fingerprint(), tokensSeen,
-                            model.parameters(), adam.firstMoments(), adam.secondMoments()).write(checkpointFile);
+                            parameters.values(), adam.firstMoments(), adam.secondMoments()).write(checkpointFile);
                     listener.checkpointed(step, checkpointFile);
                 }
                 if (stopping) {
                     return new Result(null, step, loss, heldOut, baseline, tokensSeen, elapsed);
                 }
             }
-            LlamaGguf.write(model, modelName(output), tokenizer.metadata(), output);
+            LlamaGguf.write(parameters, modelName(output), tokenizer.metadata(), output);
             return new Result(output, step, loss, heldOut, baseline, tokensSeen, (System.nanoTime() - started) / 1e9);
         }
     }

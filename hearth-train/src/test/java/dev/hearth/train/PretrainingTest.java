@@ -97,13 +97,14 @@ class PretrainingTest {
                 var file = dev.hearth.model.gguf.GgufFile.open(output);
                 var model = dev.hearth.model.runtime.Models.open(output)) {
             var shape = config.shape(tokenizer.vocabularySize());
-            var trainable = new dev.hearth.train.llama.TrainableLlama(shape, 1, 24,
+            var parameters = new dev.hearth.train.llama.LlamaParameters(shape);
+            var trainable = new dev.hearth.train.llama.TrainableLlama(shape, parameters.weights(), 1, 24,
                     dev.hearth.compute.kernels.Kernels.vectorized(pool), pool);
-            for (var slot : trainable.layout().slots()) {
+            for (var slot : parameters.layout().slots()) {
                 var info = file.tensor(slot.name()).orElseThrow();
                 var data = file.data(info);
                 java.lang.foreign.MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0,
-                        trainable.parameters(), (int) slot.offset(), slot.size());
+                        parameters.values(), (int) slot.offset(), slot.size());
             }
             int[] tokens = tokenizer.tokenizer().encode("Lily had a red ball. Lily took the ball to the park.");
             int[] window = java.util.Arrays.copyOf(tokens, 24);

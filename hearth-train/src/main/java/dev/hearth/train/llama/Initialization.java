@@ -14,9 +14,9 @@ public final class Initialization {
 
     private Initialization() {}
 
-    public static void initialize(TrainableLlama model, SplitMix64 random) {
+    public static void initialize(LlamaParameters model, SplitMix64 random) {
         ParameterLayout layout = model.layout();
-        float[] p = model.parameters();
+        float[] p = model.values();
         double residualStd = STD / Math.sqrt(2.0 * model.shape().layers());
         for (Slot slot : layout.slots()) {
             if (!slot.decays()) {

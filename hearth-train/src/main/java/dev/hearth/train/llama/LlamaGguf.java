@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Writes a trained model as a llama.cpp {@code llama} GGUF with float32 tensors: the same
- * tensors, names and RoPE pairing (adjacent, "normal") that {@link TrainableLlama} computes with,
+ * tensors, names and RoPE pairing (adjacent, "normal") that {@link LlamaParameters#weights()} gives
+ * {@link TrainableLlama},
  * so Hearth and llama.cpp give the logits of the training's forward pass.
  */
 public final class LlamaGguf {
@@ -20,7 +21,7 @@ public final class LlamaGguf {
     /**
      * @param tokenizerMetadata writes the {@code tokenizer.*} keys of the vocabulary trained with
      */
-    public static void write(TrainableLlama model, String name, Consumer<GgufWriter> tokenizerMetadata, Path output)
+    public static void write(LlamaParameters model, String name, Consumer<GgufWriter> tokenizerMetadata, Path output)
             throws IOException {
         LlamaShape s = model.shape();
         GgufWriter gguf = new GgufWriter();
@@ -38,7 +39,7 @@ public final class LlamaGguf {
         gguf.putFloat32("llama.attention.layer_norm_rms_epsilon", s.rmsEps());
         gguf.putUInt32("llama.vocab_size", s.vocabularySize());
         tokenizerMetadata.accept(gguf);
-        MemorySegment all = MemorySegment.ofArray(model.parameters());
+        MemorySegment all = MemorySegment.ofArray(model.values());
         // a tied output is token_embd's slot and is not written twice: llama.cpp then uses token_embd
         for (Slot slot : model.layout().slots()) {
             Shape shape = slot.rows() == 1 ? Shape.of(slot.cols()) : Shape.of(slot.cols(), slot.rows());

@@ -2,28 +2,19 @@ package dev.hearth.train.llama;
 
 import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.compute.kernels.WorkerPool;
-import dev.hearth.compute.tensor.GgmlType;
-import dev.hearth.compute.tensor.Shape;
-import dev.hearth.compute.tensor.Tensor;
-import dev.hearth.model.arch.transformer.Rope;
-import dev.hearth.train.llama.ParameterLayout.Block;
-import dev.hearth.train.llama.ParameterLayout.Slot;
+import dev.hearth.train.llama.LlamaWeights.Block;
 import dev.hearth.train.nn.CausalSelfAttention;
 import dev.hearth.train.nn.CrossEntropy;
-import dev.hearth.train.nn.Embedding;
-import dev.hearth.train.nn.Linear;
 import dev.hearth.train.nn.RmsNorm;
 import dev.hearth.train.nn.Rotary;
 import dev.hearth.train.nn.SwiGlu;
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * A Llama model in training: its parameters and gradients as flat arrays
- * ({@link ParameterLayout}), the activations of one step of {@code B} sequences of {@code T}
- * tokens, and the forward and backward passes over them.
+ * A Llama-family model in training: the activations of one step of {@code B} sequences of
+ * {@code T} tokens, and the forward and backward passes over them. What is trained is up to the
+ * {@link LlamaWeights}: every parameter in pretraining ({@link LlamaParameters}), only low-rank
+ * adapters beside frozen weights in fine-tuning.
  *
  * <pre>
  * x = embed(tokens)                                          [N = B·T][dim]
@@ -39,16 +30,11 @@ import java.util.List;
  */
 public final class TrainableLlama {
     private final LlamaShape s;
-    private final ParameterLayout layout;
+    private final LlamaWeights w;
     private final int B;
     private final int T;
     private final int N;
     private final Kernels kernels;
-    private final float[] params;
-    private final float[] grads;
-    private final float[] invFrequencies;
-    private final List<Tensor[]> blockWeights = new ArrayList<>(); // wq wk wv wo gate up down
-    private final Tensor output;
     private final CrossEntropy crossEntropy;
     // activations kept for the backward pass
     private final int[] inputs;
@@ -87,25 +73,18 @@ public final class TrainableLlama {
      * @param batch sequences per step ({@code B})
      * @param seqLen tokens per sequence ({@code T}), at most the context length
      */
-    public TrainableLlama(LlamaShape shape, int batch, int seqLen, Kernels kernels, WorkerPool pool) {
+    public TrainableLlama(LlamaShape shape, LlamaWeights weights, int batch, int seqLen, Kernels kernels,
+            WorkerPool pool) {
         if (batch <= 0 || seqLen <= 0 || seqLen > shape.contextLength()) {
             throw new IllegalArgumentException("a step of " + batch + " sequences of " + seqLen
                     + " tokens; both must be positive and the length at most the context of " + shape.contextLength());
         }
         this.s = shape;
-        this.layout = new ParameterLayout(shape);
+        this.w = weights;
         this.B = batch;
         this.T = seqLen;
         this.N = Math.multiplyExact(batch, seqLen);
         this.kernels = kernels;
-        this.params = new float[layout.size()];
-        this.grads = new float[layout.size()];
-        this.invFrequencies = Rope.of(shape.headDim(), shape.ropeTheta(), 1f, null, false).invFrequencies();
-        for (Block b : layout.blocks()) {
-            blockWeights.add(new Tensor[] {view(b.wq()), view(b.wk()), view(b.wv()), view(b.wo()), view(b.gate()),
-                    view(b.up()), view(b.down())});
-        }
-        this.output = view(layout.output());
         this.crossEntropy = new CrossEntropy(pool, N);
         int L = shape.layers();
         int dim = shape.dim();
@@ -145,12 +124,6 @@ public final class TrainableLlama {
         this.projection = new float[N * dim];
     }
 
-    private Tensor view(Slot slot) {
-        MemorySegment all = MemorySegment.ofArray(params);
-        return new Tensor(slot.name(), GgmlType.F32, Shape.of(slot.cols(), slot.rows()),
-                all.asSlice(slot.offset() * Float.BYTES, (long) slot.size() * Float.BYTES));
-    }
-
     /**
      * Runs {@code tokens[B·T]} through the model and returns the mean cross-entropy against
      * {@code targets[B·T]} (ids; below 0 for positions that do not count), or NaN when none counts.
@@ -173,75 +146,82 @@ public final class TrainableLlama {
         System.arraycopy(tokens, 0, inputs, 0, N);
         System.arraycopy(targetIds, 0, targets, 0, N);
         int dim = s.dim();
-        Embedding.forward(residual[0], inputs, N, params, layout.tokenEmbedding().offset(), dim);
+        float[] inv = w.invFrequencies();
+        w.embedding().forward(residual[0], inputs, N, dim);
         for (int l = 0; l < s.layers(); l++) {
-            Block b = layout.blocks().get(l);
-            Tensor[] w = blockWeights.get(l);
+            Block b = w.blocks().get(l);
             float[] x = residual[l];
             // attention: mid = x + Wo · attention(rope(Wq·xn), rope(Wk·xn), Wv·xn), xn = norm(x)
-            RmsNorm.forward(xn1[l], rstd1[l], x, N, dim, params, b.attentionNorm().offset(), s.rmsEps());
-            Linear.forward(kernels, q[l], xn1[l], w[0], N);    // [N][heads·hd]
-            Linear.forward(kernels, k[l], xn1[l], w[1], N);    // [N][kvHeads·hd]
-            Linear.forward(kernels, v[l], xn1[l], w[2], N);    // [N][kvHeads·hd]
-            Rotary.forward(kernels, q[l], N, T, s.heads(), s.headDim(), invFrequencies);
-            Rotary.forward(kernels, k[l], N, T, s.kvHeads(), s.headDim(), invFrequencies);
+            norm(xn1[l], rstd1[l], x, b.attentionNorm());
+            b.wq().forward(kernels, q[l], xn1[l], N);    // [N][heads·hd]
+            b.wk().forward(kernels, k[l], xn1[l], N);    // [N][kvHeads·hd]
+            b.wv().forward(kernels, v[l], xn1[l], N);    // [N][kvHeads·hd]
+            Rotary.forward(kernels, q[l], N, T, s.heads(), s.headDim(), inv, w.neoxRope());
+            Rotary.forward(kernels, k[l], N, T, s.kvHeads(), s.headDim(), inv, w.neoxRope());
             attention[l].forward(att[l], q[l], k[l], v[l]);   // [N][heads·hd]
-            Linear.forward(kernels, projection, att[l], w[3], N);
+            b.wo().forward(kernels, projection, att[l], N);
             add(mid[l], x, projection, N * dim);
             // feed-forward: x' = mid + Wdown · (silu(Wgate·xn) ⊙ Wup·xn), xn = norm(mid)
-            RmsNorm.forward(xn2[l], rstd2[l], mid[l], N, dim, params, b.ffnNorm().offset(), s.rmsEps());
-            Linear.forward(kernels, gate[l], xn2[l], w[4], N); // [N][ffn]
-            Linear.forward(kernels, up[l], xn2[l], w[5], N);   // [N][ffn]
+            norm(xn2[l], rstd2[l], mid[l], b.ffnNorm());
+            b.gate().forward(kernels, gate[l], xn2[l], N); // [N][ffn]
+            b.up().forward(kernels, up[l], xn2[l], N);     // [N][ffn]
             SwiGlu.forward(h[l], gate[l], up[l], N * s.ffnDim());
-            Linear.forward(kernels, projection, h[l], w[6], N);
+            b.down().forward(kernels, projection, h[l], N);
             add(residual[l + 1], mid[l], projection, N * dim);
         }
-        RmsNorm.forward(xnf, rstdf, residual[s.layers()], N, dim, params, layout.outputNorm().offset(), s.rmsEps());
-        Linear.forward(kernels, logits, xnf, output, N);       // [N][vocab]
+        norm(xnf, rstdf, residual[s.layers()], w.outputNorm());
+        w.output().forward(kernels, logits, xnf, N);         // [N][vocab]
         double sum = crossEntropy.forward(logits, targets, N, vocab);
         return counted == 0 ? Double.NaN : sum / counted;
     }
 
     /**
-     * Adds {@code lossScale ·} the gradient of the last {@link #forward}'s mean loss into
-     * {@link #gradients()} ({@code lossScale = 1/k} when accumulating k micro-steps). Consumes the
-     * logits.
+     * Adds {@code lossScale ·} the gradient of the last {@link #forward}'s mean loss into the
+     * weights' gradient arrays ({@code lossScale = 1/k} when accumulating k micro-steps). Consumes
+     * the logits.
      */
     public void backward(float lossScale) {
-        int dim = s.dim();
         if (counted == 0) {
             return;
         }
         crossEntropy.backward(logits, targets, N, s.vocabularySize(), lossScale / counted); // logits := dlogits
         Arrays.fill(dxn, 0f);
-        Linear.backward(kernels, dxn, grads, layout.output().offset(), logits, xnf, output, N);
+        w.output().backward(kernels, dxn, logits, xnf, N);
         Arrays.fill(dres, 0f);
-        RmsNorm.backward(dres, grads, dxn, residual[s.layers()], rstdf, N, dim, params, layout.outputNorm().offset());
+        normBackward(dres, dxn, residual[s.layers()], rstdf, w.outputNorm());
+        float[] inv = w.invFrequencies();
         for (int l = s.layers() - 1; l >= 0; l--) {
-            Block b = layout.blocks().get(l);
-            Tensor[] w = blockWeights.get(l);
+            Block b = w.blocks().get(l);
             // feed-forward: dres is d(x'); it flows to mid unchanged and through the network
             Arrays.fill(dh, 0f);
-            Linear.backward(kernels, dh, grads, b.down().offset(), dres, h[l], w[6], N);
+            b.down().backward(kernels, dh, dres, h[l], N);
             SwiGlu.backward(dgate, dup, dh, gate[l], up[l], N * s.ffnDim());
             Arrays.fill(dxn, 0f);
-            Linear.backward(kernels, dxn, grads, b.gate().offset(), dgate, xn2[l], w[4], N);
-            Linear.backward(kernels, dxn, grads, b.up().offset(), dup, xn2[l], w[5], N);
-            RmsNorm.backward(dres, grads, dxn, mid[l], rstd2[l], N, dim, params, b.ffnNorm().offset());
+            b.gate().backward(kernels, dxn, dgate, xn2[l], N);
+            b.up().backward(kernels, dxn, dup, xn2[l], N);
+            normBackward(dres, dxn, mid[l], rstd2[l], b.ffnNorm());
             // attention: dres is now d(mid); it flows to x unchanged and through attention
             Arrays.fill(datt, 0f);
-            Linear.backward(kernels, datt, grads, b.wo().offset(), dres, att[l], w[3], N);
+            b.wo().backward(kernels, datt, dres, att[l], N);
             attention[l].backward(dq, dk, dv, datt, q[l], k[l], v[l]);
-            Rotary.backward(kernels, dq, N, T, s.heads(), s.headDim(), invFrequencies);
-            Rotary.backward(kernels, dk, N, T, s.kvHeads(), s.headDim(), invFrequencies);
+            Rotary.backward(kernels, dq, N, T, s.heads(), s.headDim(), inv, w.neoxRope());
+            Rotary.backward(kernels, dk, N, T, s.kvHeads(), s.headDim(), inv, w.neoxRope());
             Arrays.fill(dxn, 0f);
-            Linear.backward(kernels, dxn, grads, b.wq().offset(), dq, xn1[l], w[0], N);
-            Linear.backward(kernels, dxn, grads, b.wk().offset(), dk, xn1[l], w[1], N);
-            Linear.backward(kernels, dxn, grads, b.wv().offset(), dv, xn1[l], w[2], N);
-            RmsNorm.backward(dres, grads, dxn, residual[l], rstd1[l], N, dim, params, b.attentionNorm().offset());
+            b.wq().backward(kernels, dxn, dq, xn1[l], N);
+            b.wk().backward(kernels, dxn, dk, xn1[l], N);
+            b.wv().backward(kernels, dxn, dv, xn1[l], N);
+            normBackward(dres, dxn, residual[l], rstd1[l], b.attentionNorm());
         }
-        Embedding.backward(grads, layout.tokenEmbedding().offset(), dres, inputs, N, dim);
+        w.embedding().backward(dres, inputs, N, s.dim());
         counted = 0;
+    }
+
+    private void norm(float[] out, float[] rstd, float[] x, Gain gain) {
+        RmsNorm.forward(out, rstd, x, N, s.dim(), gain.values(), gain.offset(), s.rmsEps());
+    }
+
+    private void normBackward(float[] dx, float[] dOut, float[] x, float[] rstd, Gain gain) {
+        RmsNorm.backward(dx, gain.gradients(), dOut, x, rstd, N, s.dim(), gain.values(), gain.offset());
     }
 
     private static void add(float[] out, float[] a, float[] b, int n) {
@@ -254,32 +234,9 @@ public final class TrainableLlama {
         return s;
     }
 
-    public ParameterLayout layout() {
-        return layout;
-    }
-
-    /** The parameters, laid out as {@link #layout()} says; written by the optimizer and by loading. */
-    public float[] parameters() {
-        return params;
-    }
-
-    /** The accumulated gradients, at the parameters' offsets. */
-    public float[] gradients() {
-        return grads;
-    }
-
-    public void zeroGradients() {
-        Arrays.fill(grads, 0f);
-    }
-
     /** The logits {@code [B·T][vocab]} of the last forward pass (overwritten by the backward pass). */
     public float[] logits() {
         return logits;
-    }
-
-    /** How many targets the last forward pass counted. */
-    public int countedTargets() {
-        return counted;
     }
 
     public int batch() {

@@ -26,7 +26,7 @@ public final class RmsNorm {
 
     /**
      * With {@code u = g ⊙ dy}: {@code dx += rstd · u − rstd³/n · (u·x) · x} and
-     * {@code dg += Σ_rows dy ⊙ x · rstd}.
+     * {@code dg += Σ_rows dy ⊙ x · rstd} (skipped when {@code dGain} is null: a frozen gain).
      */
     public static void backward(float[] dx, float[] dGain, float[] dOut, float[] x, float[] rstd, int rows, int n,
             float[] gain, long gainOffset) {
@@ -41,7 +41,11 @@ public final class RmsNorm {
             float c = s * s * s / n * dot;
             for (int j = 0; j < n; j++) {
                 dx[base + j] += s * gain[g + j] * dOut[base + j] - c * x[base + j];
-                dGain[g + j] += dOut[base + j] * x[base + j] * s;
+            }
+            if (dGain != null) {
+                for (int j = 0; j < n; j++) {
+                    dGain[g + j] += dOut[base + j] * x[base + j] * s;
+                }
             }
         }
     }

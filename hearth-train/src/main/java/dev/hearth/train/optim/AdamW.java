@@ -1,7 +1,7 @@
 package dev.hearth.train.optim;
 
-import dev.hearth.train.llama.ParameterLayout;
 import dev.hearth.train.llama.ParameterLayout.Slot;
+import java.util.List;
 
 /**
  * AdamW (Loshchilov and Hutter): Adam's moment estimates with bias correction, and weight decay
@@ -30,17 +30,17 @@ public final class AdamW {
     private final float[] v;
     private long steps;
 
-    public AdamW(ParameterLayout layout, Settings settings) {
+    /** An optimizer for the {@code size} parameters that {@code slots} lay out. */
+    public AdamW(List<Slot> slots, int size, Settings settings) {
         this.settings = settings;
-        var slots = layout.slots();
         this.decays = new boolean[slots.size()];
         this.slotEnds = new long[slots.size()];
         for (int i = 0; i < slots.size(); i++) {
             decays[i] = slots.get(i).decays();
             slotEnds[i] = slots.get(i).offset() + slots.get(i).size();
         }
-        this.m = new float[layout.size()];
-        this.v = new float[layout.size()];
+        this.m = new float[size];
+        this.v = new float[size];
     }
 
     /** One update of every parameter from its gradient, at learning rate {@code lr}. */

@@ -83,8 +83,9 @@ class LayerGradientsTest {
         }
     }
 
-    @Test
-    void rotary() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "neox pairs: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void rotary(boolean neox) {
         int T = 5;
         int rows = 2 * T;
         int heads = 3;
@@ -93,12 +94,12 @@ class LayerGradientsTest {
         float[] x = gaussian(random, rows * heads * hd, 1);
         float[] r = gaussian(random, rows * heads * hd, 1);
         float[] y = x.clone();
-        Rotary.forward(kernels, y, rows, T, heads, hd, inv);
-        assertClose(y, Reference64.rope(toDouble(x), rows, T, heads, hd, inv));
+        Rotary.forward(kernels, y, rows, T, heads, hd, inv, neox);
+        assertClose(y, Reference64.rope(toDouble(x), rows, T, heads, hd, inv, neox));
         float[] dx = r.clone();
-        Rotary.backward(kernels, dx, rows, T, heads, hd, inv);
+        Rotary.backward(kernels, dx, rows, T, heads, hd, inv, neox);
         double[] r64 = toDouble(r);
-        check("rope x", xs -> dot(r64, Reference64.rope(xs, rows, T, heads, hd, inv)), toDouble(x), dx, 0, null);
+        check("rope x", xs -> dot(r64, Reference64.rope(xs, rows, T, heads, hd, inv, neox)), toDouble(x), dx, 0, null);
     }
 
     @Test

@@ -37,18 +37,19 @@ public final class Reference64 {
         return y;
     }
 
-    /** Llama's adjacent-pair rotation at position {@code row mod T}. */
-    public static double[] rope(double[] x, int rows, int T, int heads, int hd, float[] invFrequencies) {
+    /** The rotation at position {@code row mod T}: adjacent pairs, or {@code (p, p + d/2)} when {@code neox}. */
+    public static double[] rope(double[] x, int rows, int T, int heads, int hd, float[] invFrequencies, boolean neox) {
         double[] y = x.clone();
         for (int r = 0; r < rows; r++) {
             for (int h = 0; h < heads; h++) {
                 for (int p = 0; p < invFrequencies.length; p++) {
                     double angle = (double) (r % T) * invFrequencies[p];
-                    int a = (r * heads + h) * hd + 2 * p;
+                    int a = (r * heads + h) * hd + (neox ? p : 2 * p);
+                    int b = neox ? a + invFrequencies.length : a + 1;
                     double x0 = x[a];
-                    double x1 = x[a + 1];
+                    double x1 = x[b];
                     y[a] = x0 * Math.cos(angle) - x1 * Math.sin(angle);
-                    y[a + 1] = x0 * Math.sin(angle) + x1 * Math.cos(angle);
+                    y[b] = x0 * Math.sin(angle) + x1 * Math.cos(angle);
                 }
             }
         }
