@@ -26,9 +26,13 @@ import java.util.Arrays;
  * </pre>
  *
  * The backward pass walks the same lines bottom to top. All buffers are allocated here, once: a
- * step allocates nothing.
+ * step allocates nothing. The logits are never held for all rows: only rows whose target counts
+ * are classified, a chunk of rows at a time (a 150k-token vocabulary makes {@code [N][vocab]}
+ * gigabytes), and the backward pass computes each chunk's logits again.
  */
 public final class TrainableLlama {
+    /** Logits computed at once: 16M floats (64 MiB), whatever the vocabulary. */
+    private static final long CLASSIFIER_FLOATS = 1L << 24;
     private final LlamaShape s;
     private final LlamaWeights w;
     private final int B;
@@ -55,7 +59,12 @@ public final class TrainableLlama {
     private final CausalSelfAttention[] attention;
     private final float[] xnf;
     private final float[] rstdf;
-    private final float[] logits;
+    private final int chunkRows;      // rows classified at once
+    private final int[] countedRows;  // the rows whose target counts, in order
+    private final int[] chunkTargets;
+    private final float[] chunkInput; // [chunkRows][dim]: norm(x) of the chunk's rows
+    private final float[] chunkGrad;  // [chunkRows][dim]
+    private final float[] logits;     // [chunkRows][vocab]
     // backward temporaries, shared by the layers
     private final float[] dres;
     private final float[] dxn;
@@ -75,6 +84,12 @@ public final class TrainableLlama {
      */
     public TrainableLlama(LlamaShape shape, LlamaWeights weights, int batch, int seqLen, Kernels kernels,
             WorkerPool pool) {
+        this(shape, weights, batch, seqLen, kernels, pool, CLASSIFIER_FLOATS);
+    }
+
+    /** @param classifierFloats how many logits to compute at once (tests make it small to cut rows into chunks) */
+    TrainableLlama(LlamaShape shape, LlamaWeights weights, int batch, int seqLen, Kernels kernels, WorkerPool pool,
+            long classifierFloats) {
         if (batch <= 0 || seqLen <= 0 || seqLen > shape.contextLength()) {
             throw new IllegalArgumentException("a step of " + batch + " sequences of " + seqLen
                     + " tokens; both must be positive and the length at most the context of " + shape.contextLength());
@@ -85,7 +100,8 @@ public final class TrainableLlama {
         this.T = seqLen;
         this.N = Math.multiplyExact(batch, seqLen);
         this.kernels = kernels;
-        this.crossEntropy = new CrossEntropy(pool, N);
+        this.chunkRows = (int) Math.max(1, Math.min(N, classifierFloats / shape.vocabularySize()));
+        this.crossEntropy = new CrossEntropy(pool, chunkRows);
         int L = shape.layers();
         int dim = shape.dim();
         int kv = shape.kvDim();
@@ -111,7 +127,11 @@ public final class TrainableLlama {
         }
         this.xnf = new float[N * dim];
         this.rstdf = new float[N];
-        this.logits = new float[Math.multiplyExact(N, shape.vocabularySize())];
+        this.countedRows = new int[N];
+        this.chunkTargets = new int[chunkRows];
+        this.chunkInput = new float[chunkRows * dim];
+        this.chunkGrad = new float[chunkRows * dim];
+        this.logits = new float[Math.multiplyExact(chunkRows, shape.vocabularySize())];
         this.dres = new float[N * dim];
         this.dxn = new float[N * dim];
         this.dq = new float[N * dim];
@@ -141,7 +161,9 @@ public final class TrainableLlama {
                 throw new IllegalArgumentException("token " + tokens[r] + " or target " + targetIds[r] + " at row " + r
                         + " is outside the vocabulary of " + vocab);
             }
-            counted += targetIds[r] >= 0 ? 1 : 0;
+            if (targetIds[r] >= 0) {
+                countedRows[counted++] = r;
+            }
         }
         System.arraycopy(tokens, 0, inputs, 0, N);
         System.arraycopy(targetIds, 0, targets, 0, N);
@@ -170,9 +192,25 @@ public final class TrainableLlama {
             add(residual[l + 1], mid[l], projection, N * dim);
         }
         norm(xnf, rstdf, residual[s.layers()], w.outputNorm());
-        w.output().forward(kernels, logits, xnf, N);         // [N][vocab]
-        double sum = crossEntropy.forward(logits, targets, N, vocab);
+        double sum = 0;
+        for (int from = 0; from < counted; from += chunkRows) {
+            int n = classify(from);                           // logits [n][vocab]
+            sum += crossEntropy.forward(logits, chunkTargets, n, vocab);
+        }
         return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    /** Logits of counted rows {@code from ..} (at most a chunk) into {@link #logits}; returns how many rows. */
+    private int classify(int from) {
+        int n = Math.min(chunkRows, counted - from);
+        int dim = s.dim();
+        for (int i = 0; i < n; i++) {
+            int row = countedRows[from + i];
+            System.arraycopy(xnf, row * dim, chunkInput, i * dim, dim);
+            chunkTargets[i] = targets[row];
+        }
+        w.output().forward(kernels, logits, chunkInput, n);
+        return n;
     }
 
     /**
@@ -184,9 +222,21 @@ public final class TrainableLlama {
         if (counted == 0) {
             return;
         }
-        crossEntropy.backward(logits, targets, N, s.vocabularySize(), lossScale / counted); // logits := dlogits
+        int dim = s.dim();
         Arrays.fill(dxn, 0f);
-        w.output().backward(kernels, dxn, logits, xnf, N);
+        for (int from = 0; from < counted; from += chunkRows) {
+            int n = classify(from);
+            crossEntropy.forward(logits, chunkTargets, n, s.vocabularySize()); // each row's log-sum-exp again
+            crossEntropy.backward(logits, chunkTargets, n, s.vocabularySize(), lossScale / counted); // := dlogits
+            Arrays.fill(chunkGrad, 0, n * dim, 0f);
+            w.output().backward(kernels, chunkGrad, logits, chunkInput, n);
+            for (int i = 0; i < n; i++) {
+                int row = countedRows[from + i];
+                for (int j = 0; j < dim; j++) {
+                    dxn[row * dim + j] += chunkGrad[i * dim + j];
+                }
+            }
+        }
         Arrays.fill(dres, 0f);
         normBackward(dres, dxn, residual[s.layers()], rstdf, w.outputNorm());
         float[] inv = w.invFrequencies();
@@ -234,9 +284,13 @@ public final class TrainableLlama {
         return s;
     }
 
-    /** The logits {@code [B·T][vocab]} of the last forward pass (overwritten by the backward pass). */
-    public float[] logits() {
-        return logits;
+    /**
+     * The logits of row {@code row} ({@code b·T + t}) after the last forward pass, into
+     * {@code out[vocab]}: what an inference engine gives for that position.
+     */
+    public void logits(int row, float[] out) {
+        System.arraycopy(xnf, row * s.dim(), chunkInput, 0, s.dim());
+        w.output().forward(kernels, out, chunkInput, 1);
     }
 
     public int batch() {
