@@ -73,7 +73,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         String text = promptFile != null ? Files.readString(promptFile, StandardCharsets.UTF_8) : prompt;
         try (RuntimeOptions.LoadedModel loaded = runtime.open(file, commandLine);
-             KvCache cache = runtime.newCache(loaded.model())) {
+             KvCache cache = runtime.newCache(loaded)) {
             Model model = loaded.model();
             int[] tokens = promptTokens(model.tokenizer(), text);
             if (tokens.length == 0) {

@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
         CommandLine commandLine = spec.commandLine();
         GenerationParams params = sampling.generationParams(commandLine);
         try (RuntimeOptions.LoadedModel loaded = runtime.open(file, commandLine);
-             KvCache cache = runtime.newCache(loaded.model());
+             KvCache cache = runtime.newCache(loaded);
              Terminal terminal = TerminalBuilder.builder().name("hearth").system(true).build()) {
             Model model = loaded.model();
             ChatPrompt prompt = ChatPrompt.forModel(model);
@@ -61,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
             PrintWriter out = terminal.writer();
             out.printf("backend: %s%n", loaded.backend().description());
             out.printf("chat template: %s%n", prompt.description());
+            if (!loaded.lora().isEmpty()) {
+                out.printf("LoRA adapters: %s%n", loaded.lora());
+            }
             out.printf("context: %d tokens. /help for commands; Ctrl-C stops an answer, Ctrl-D or /exit leaves.%n",
                     cache.capacity());
             out.flush();

@@ -3,9 +3,15 @@ package dev.hearth.cli;
 import dev.hearth.kb.KnowledgeBases;
 import dev.hearth.kb.embed.Embedders;
 import dev.hearth.kb.http.KnowledgeBaseApi;
+import dev.hearth.model.gguf.GgufFile;
+import dev.hearth.model.gguf.GgufFormatException;
+import dev.hearth.model.lora.LoraAdapters;
+import dev.hearth.model.lora.ScaledLora;
 import dev.hearth.model.runtime.KvPrecision;
+import dev.hearth.model.runtime.ModelLoadException;
 import dev.hearth.serve.engine.EngineOptions;
 import dev.hearth.serve.engine.InferenceEngines;
+import dev.hearth.serve.engine.LoraAdapterFile;
 import dev.hearth.serve.http.Api;
 import dev.hearth.serve.http.ApiKeys;
 import dev.hearth.serve.http.HearthServer;
@@ -32,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
+import java.util.stream.IntStream;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +57,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve models over HTTP with OpenAI's API (/v1/chat/completions, /v1/completions, "
                 + "/v1/embeddings, /v1/models) and Ollama's (/api/chat, /api/generate, /api/embed, /api/tags, /api/show, "
-                + "/api/ps, /api/version), a chat page at /, plus /health and /metrics (Prometheus).",
+                + "/api/ps, /api/version), a chat page at /, plus /health and /metrics (Prometheus), and GET /lora-adapters.",
                 "Models are loaded on first use and unloaded when idle. Stops gracefully on SIGTERM or Ctrl-C."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -138,6 +145,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-n", paramLabel = "N", defaultValue = "8", description = "Most choices (n) per request (default: ${DEFAULT-VALUE}).")
     int maxChoices;
 
+    @Option(names = "--lora", paramLabel = "ADAPTER.gguf[:SCALE]", converter = LoraFile.Converter.class,
+            description = "A LoRA adapter requests may apply, with llama.cpp's \"lora\": [{\"id\": N, \"scale\": S}] (N its place"
+                    + " among these options, from 0); requests without that field get it at SCALE (default 1; 0 loads it off)."
+                    + " Each model applies the adapters made for it. Repeatable.")
+    List<LoraFile> lora = new ArrayList<>();
+
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Quantities.DurationConverter.class,
             description = "On SIGTERM, how long requests in flight may run on before they are cancelled (default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
@@ -152,8 +165,10 @@ final class ServeCommand implements Callable<Integer> {
             return printHash(commandLine);
         }
         ServerConfig config = serverConfig(commandLine);
-        RegistryOptions registryOptions = new RegistryOptions(engineOptions(commandLine), keepAlive, memoryBudget(commandLine));
         List<ModelSource> generative = sources(commandLine);
+        List<LoraAdapterFile> adapters = loraAdapters(commandLine, generative);
+        RegistryOptions registryOptions = new RegistryOptions(engineOptions(commandLine).withLoraAdapters(adapters),
+                keepAlive, memoryBudget(commandLine));
         Optional<String> answerModel = answerModel(commandLine, generative);
         List<ModelSource> sources = new ArrayList<>(generative);
         KnowledgeBases bases = null;
@@ -182,6 +197,9 @@ final class ServeCommand implements Callable<Integer> {
             PrintWriter out = commandLine.getOut();
             out.println("Hearth is listening on " + server.url() + " (models: "
                     + String.join(", ", sources.stream().map(ModelSource::name).toList())
+                    + (adapters.isEmpty() ? "" : "; LoRA adapters: " + String.join(", ", IntStream.range(0, adapters.size())
+                            .mapToObj(id -> id + " " + adapters.get(id).path().getFileName() + " at " + adapters.get(id).scale())
+                            .toList()))
                     + (closedLast == null ? "" : "; knowledge bases in " + knowledgeBases.dataDir()
                             + ", answers " + answerModel.map(m -> "by " + m).orElse("extractive")) + ")");
             out.flush();
@@ -259,6 +277,31 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(commandLine, "with --no-kb, give at least one model: MODEL.gguf, --model or --models-dir");
         }
         return sources;
+    }
+
+    /**
+     * Reads the {@code --lora} adapters, each of which must fit at least one of the models (checked
+     * on their files' headers; each engine applies those that fit its own model).
+     */
+    private List<LoraAdapterFile> loraAdapters(CommandLine commandLine, List<ModelSource> models) throws IOException {
+        List<LoraAdapterFile> adapters = new ArrayList<>();
+        for (LoraFile file : lora) {
+            ScaledLora adapter = file.read();
+            List<String> misfits = new ArrayList<>();
+            for (ModelSource model : models) {
+                try (GgufFile base = GgufFile.open(model.path())) {
+                    LoraAdapters.checkFits(adapter.adapter(), base);
+                } catch (ModelLoadException | GgufFormatException e) { // a broken model fails its own way when loaded
+                    misfits.add(model.name() + ": " + e.getMessage());
+                }
+            }
+            if (misfits.size() == models.size()) {
+                throw new ParameterException(commandLine, "Invalid value for option '--lora': " + file.path()
+                        + " fits none of the served models" + (misfits.isEmpty() ? "" : " (" + String.join("; ", misfits) + ")"));
+            }
+            adapters.add(new LoraAdapterFile(file.path(), file.scale(), adapter.adapter()));
+        }
+        return adapters;
     }
 
     private static ModelSource source(CommandLine commandLine, String option, String spec) {

@@ -8,6 +8,8 @@ import dev.hearth.model.generate.ChatSession;
 import dev.hearth.model.generate.GenerationParams;
 import dev.hearth.model.generate.Generator;
 import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.lora.LoraSet;
+import dev.hearth.model.lora.ScaledLora;
 import dev.hearth.model.runtime.Batch;
 import dev.hearth.model.runtime.KvBlockPool;
 import dev.hearth.model.runtime.KvCache;
@@ -226,13 +228,18 @@ class ChatLoopIT {
         }
 
         @Override
-        public KvCache newCache(int contextLength, KvPrecision precision) {
-            return model.newCache(contextLength, precision);
+        public LoraSet lora(List<ScaledLora> adapters) {
+            return model.lora(adapters);
         }
 
         @Override
-        public KvCache newCache() {
-            return model.newCache();
+        public KvCache newCache(int contextLength, KvPrecision precision, LoraSet lora) {
+            return model.newCache(contextLength, precision, lora);
+        }
+
+        @Override
+        public KvCache newCache(LoraSet lora) {
+            return model.newCache(lora);
         }
 
         @Override

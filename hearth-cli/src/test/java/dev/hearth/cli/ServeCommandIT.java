@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.hearth.model.convert.Llama2cConverter;
+import dev.hearth.model.lora.RandomAdapters;
 import dev.hearth.model.synth.Preset;
 import dev.hearth.model.synth.SynthType;
 import dev.hearth.model.synth.SyntheticModels;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real {@code hearth serve} process over llama2.c's stories260K (converted to GGUF) and a tiny
  * synthetic Qwen-shaped model, spoken to over HTTP with the JDK's client (what a client library
- * does on top is for the client-library tests).
+ * does on top is for the client-library tests). A random LoRA adapter for stories260K is loaded
+ * switched off, so requests get it only when they ask for it.
  */
 class ServeCommandIT {
     private static final String KEY = "sk-hearth-test-7d1e";
@@ -45,6 +47,7 @@ class ServeCommandIT {
     static Path dir;
     static Path stories;
     static Path tiny;
+    static Path adapter;
     static String expected;
     static ServeProcess server;
 
@@ -55,9 +58,10 @@ class ServeCommandIT {
                 dir.resolve("stories260K.gguf")).file();
         expected = Files.readString(data.resolve("expected.txt"), StandardCharsets.UTF_8);
         tiny = SyntheticModels.write(Preset.TINY, SynthType.Q8_0, 1, dir.resolve("tiny.gguf")).file();
+        adapter = RandomAdapters.write(stories, 4, 1, dir.resolve("adapter.gguf"));
         Path keys = Files.writeString(dir.resolve("keys"), "# tests\n" + ApiKeys.hash(KEY) + "\n");
         server = ServeProcess.start("--model", "stories=" + stories, tiny.toString(), "--api-key-file", keys.toString(),
-                "--kv-budget", "32m", "--parallel", "16").withKey(KEY);
+                "--kv-budget", "32m", "--parallel", "16", "--lora", adapter + ":0").withKey(KEY);
     }
 
     @AfterAll
@@ -102,6 +106,26 @@ class ServeCommandIT {
         assertThat(answer.at("/choices/0/text").asText()).isEqualTo(expected.substring(PROMPT.length()));
         assertThat(answer.at("/choices/0/finish_reason").asText()).isEqualTo("length");
         assertThat(answer.at("/usage/completion_tokens").asInt()).isEqualTo(n);
+    }
+
+    @Test
+    void aRequestThatChoosesTheLoraAdapterIsAnsweredAsGenerateWithTheAdapterAnswers() throws Exception {
+        JsonNode adapters = JSON.readTree(server.get("/lora-adapters").body());
+        assertThat(adapters).hasSize(1);
+        assertThat(adapters.get(0).get("path").asText()).isEqualTo(adapter.toString());
+        assertThat(adapters.get(0).get("scale").asDouble()).isZero();
+
+        String request = "{\"model\": \"stories\", \"prompt\": \"" + PROMPT + "\", \"temperature\": 0, \"max_tokens\": 30";
+        String adapted = post("/v1/completions", request + ", \"lora\": [{\"id\": 0, \"scale\": 1}]}").at("/choices/0/text").asText();
+        String plain = post("/v1/completions", request + "}").at("/choices/0/text").asText();
+        CliRun generate = CliRun.of("generate", stories.toString(), "-p", PROMPT, "--temp", "0", "-n", "30",
+                "--lora", adapter.toString());
+        assertThat(generate.exitCode()).as(generate.err()).isZero();
+        assertThat(adapted).isEqualTo(generate.out()).isNotEqualTo(plain);
+
+        HttpResponse<String> unknown = server.post("/v1/completions", request + ", \"lora\": [{\"id\": 1, \"scale\": 1}]}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).at("/error/param").asText()).isEqualTo("lora");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.hearth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.model.arch.transformer.SyntheticModel;
+import dev.hearth.model.lora.RandomAdapters;
 import dev.hearth.serve.http.ApiKeys;
 
 import java.io.ByteArrayInputStream;
@@ -47,6 +49,16 @@ class ServeCommandTest {
         assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--kb-model", "other"), "--kb-model");
         Path keys = Files.writeString(dir.resolve("keys"), "not-a-hash\n");
         assertFails(CliRun.of("serve", "--no-kb", model.toString(), "--api-key-file", keys.toString()), "--api-key-file");
+    }
+
+    @Test
+    void aLoraAdapterThatFitsNoServedModelExitsTwoNamingIt() throws Exception {
+        Path base = SyntheticModel.of(SyntheticModel.Spec.llama()).write(dir.resolve("llama.gguf"));
+        Path adapter = RandomAdapters.write(base, 2, 1, dir.resolve("adapter.gguf"));
+        Path other = SyntheticModel.of(SyntheticModel.Spec.qwen2()).write(dir.resolve("qwen.gguf"));
+        CliRun run = CliRun.of("serve", "--no-kb", other.toString(), "--lora", adapter + ":0.5");
+        assertFails(run, "Invalid value for option '--lora': " + adapter + " fits none of the served models (qwen: ");
+        assertThat(run.err()).contains("the adapter is for 'llama', but " + other + " is 'qwen2'");
     }
 
     @Test

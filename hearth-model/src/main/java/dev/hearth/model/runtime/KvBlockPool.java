@@ -2,6 +2,7 @@ package dev.hearth.model.runtime;
 
 import dev.hearth.compute.tensor.Shape;
 import dev.hearth.compute.tensor.Tensor;
+import dev.hearth.model.lora.LoraSet;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,7 +27,8 @@ import java.util.Objects;
  * <p><b>Prefix reuse.</b> In a pool made with a prefix cache, a block that a sequence
  * has filled is registered under the tokens it holds and those of every block before it. A new
  * sequence whose prompt starts with the same tokens (a shared system prompt, the earlier turns of
- * a conversation) takes those blocks instead of recomputing them. Shared blocks are never written
+ * a conversation) takes those blocks instead of recomputing them, if it applies the same
+ * {@link LoraSet} (keys and values depend on the adapters). Shared blocks are never written
  * again: sequences only append, into blocks of their own. A block no sequence holds any more keeps
  * its contents until its memory is needed, least recently used first.
  *
@@ -119,7 +121,15 @@ public final class KvBlockPool implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxPositions} is not positive, or needs more blocks
      *     than the whole pool holds
      */
-    public synchronized KvCache newSequence(int maxPositions, int[] prompt) {
+    public KvCache newSequence(int maxPositions, int[] prompt) {
+        return newSequence(maxPositions, prompt, LoraSet.NONE);
+    }
+
+    /**
+     * As {@link #newSequence(int, int[])}, for a sequence that applies {@code lora}: it reuses only
+     * blocks that sequences applying an equal set filled.
+     */
+    public synchronized KvCache newSequence(int maxPositions, int[] prompt, LoraSet lora) {
         if (maxPositions <= 0) {
             throw new IllegalArgumentException("a sequence needs at least one position, got " + maxPositions);
         }
@@ -128,7 +138,7 @@ public final class KvBlockPool implements AutoCloseable {
             throw new IllegalArgumentException("a sequence of " + maxPositions + " positions needs " + needed
                     + " KV blocks of " + blockSize + "; the pool holds " + blocks);
         }
-        int[] reuse = prefixCache ? cachedPrefix(prompt, Math.min(prompt.length - 1, maxPositions)) : new int[0];
+        int[] reuse = prefixCache ? cachedPrefix(prompt, Math.min(prompt.length - 1, maxPositions), lora) : new int[0];
         int fresh = needed - reuse.length;
         int reusedFromCachedSet = 0;
         for (int b : reuse) {
@@ -139,7 +149,7 @@ public final class KvBlockPool implements AutoCloseable {
         if (fresh > available() - reusedFromCachedSet) {
             return null;
         }
-        KvCache sequence = new KvCache(this, maxPositions, needed);
+        KvCache sequence = new KvCache(this, maxPositions, needed, lora);
         for (int b : reuse) {
             hold(b);
             sequence.attach(b);
@@ -236,14 +246,15 @@ public final class KvBlockPool implements AutoCloseable {
 
     /**
      * Registers a block the sequence filled, after {@code parent} (the previous block's key, null
-     * for the first block), under the tokens it holds; returns the block's key. When another block
-     * already holds the same prefix, the new one simply stays unregistered.
+     * for the first block, whose key holds the sequence's adapters {@code lora} instead), under the
+     * tokens it holds; returns the block's key. When another block already holds the same prefix,
+     * the new one simply stays unregistered.
      */
-    synchronized BlockKey register(int block, BlockKey parent, int[] tokens, int from) {
+    synchronized BlockKey register(int block, BlockKey parent, LoraSet lora, int[] tokens, int from) {
         if (!prefixCache) {
             return null;
         }
-        BlockKey key = new BlockKey(parent, Arrays.copyOfRange(tokens, from, from + blockSize));
+        BlockKey key = new BlockKey(parent, lora, Arrays.copyOfRange(tokens, from, from + blockSize));
         Integer existing = byPrefix.get(key);
         if (existing != null) {
             return keyOf[existing];
@@ -319,13 +330,16 @@ public final class KvBlockPool implements AutoCloseable {
         }
     }
 
-    /** The blocks holding the longest cached prefix of {@code prompt[0 .. limit)}, whole blocks only. */
-    private int[] cachedPrefix(int[] prompt, int limit) {
+    /**
+     * The blocks holding the longest cached prefix of {@code prompt[0 .. limit)} that sequences
+     * applying {@code lora} filled, whole blocks only.
+     */
+    private int[] cachedPrefix(int[] prompt, int limit, LoraSet lora) {
         int[] found = new int[Math.max(0, limit) / blockSize];
         BlockKey parent = null;
         int n = 0;
         for (; n < found.length; n++) {
-            Integer b = byPrefix.get(new BlockKey(parent, Arrays.copyOfRange(prompt, n * blockSize, (n + 1) * blockSize)));
+            Integer b = byPrefix.get(new BlockKey(parent, lora, Arrays.copyOfRange(prompt, n * blockSize, (n + 1) * blockSize)));
             if (b == null) {
                 break;
             }
@@ -344,24 +358,28 @@ public final class KvBlockPool implements AutoCloseable {
     }
 
     /**
-     * A block's prefix: the tokens it holds after those of its parent block. Parents compare by
-     * identity (each registered key is the one instance in the map), so equality and hashing
-     * cost one block's tokens, not the whole prefix's.
+     * A block's prefix: the tokens it holds after those of its parent block, or for a sequence's
+     * first block, after nothing but the adapters that computed it. Parents compare by identity
+     * (each registered key is the one instance in the map), so equality and hashing cost one
+     * block's tokens, not the whole prefix's.
      */
     static final class BlockKey {
         private final BlockKey parent;
+        private final LoraSet lora; // the first block's adapters; null below it, where the parent says
         private final int[] tokens;
         private final int hash;
 
-        BlockKey(BlockKey parent, int[] tokens) {
+        BlockKey(BlockKey parent, LoraSet lora, int[] tokens) {
             this.parent = parent;
+            this.lora = parent == null ? lora : null;
             this.tokens = tokens;
-            this.hash = 31 * System.identityHashCode(parent) + Arrays.hashCode(tokens);
+            this.hash = 31 * (System.identityHashCode(parent) + Objects.hashCode(this.lora)) + Arrays.hashCode(tokens);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof BlockKey other && other.parent == parent && Arrays.equals(other.tokens, tokens);
+            return o instanceof BlockKey other && other.parent == parent && Objects.equals(other.lora, lora)
+                    && Arrays.equals(other.tokens, tokens);
         }
 
         @Override

@@ -3,10 +3,12 @@ package dev.hearth.model.runtime;
 import dev.hearth.compute.quant.Quantizer;
 import dev.hearth.compute.quant.WeightFormats;
 import dev.hearth.compute.tensor.Tensor;
+import dev.hearth.model.lora.LoraSet;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The keys and values of one sequence's past positions, for every layer and key/value head, in
@@ -18,6 +20,10 @@ import java.util.List;
  * reads. A cache made by {@link #allocate} has a pool of its own with a single block, so its
  * positions are one contiguous matrix per head.
  *
+ * <p>A cache belongs to the {@link LoraSet} it was made with: its keys and values are what the
+ * model computes with those adapters, so every forward pass over it applies them, and it shares
+ * cached prefixes only with sequences that apply the same set.
+ *
  * <p>A cache is filled by a {@link Model}: {@link #size()} positions are valid; a forward pass
  * stores the next positions' keys and values and then {@link #advance advances} over their tokens.
  * Not thread-safe: one sequence, one thread at a time.
@@ -26,6 +32,7 @@ public final class KvCache implements AutoCloseable {
     private final KvBlockPool pool;
     private final boolean ownsPool;
     private final int capacity;
+    private final LoraSet lora;
     private final Quantizer writer;
     private final int[] table;     // the pool's block behind each of this sequence's blocks
     private final int[] tokens;    // the token at each filled position, for prefix registration
@@ -40,14 +47,15 @@ public final class KvCache implements AutoCloseable {
     private int size;
     private boolean closed;
 
-    KvCache(KvBlockPool pool, int capacity, int reservedBlocks) {
-        this(pool, false, capacity, reservedBlocks);
+    KvCache(KvBlockPool pool, int capacity, int reservedBlocks, LoraSet lora) {
+        this(pool, false, capacity, reservedBlocks, lora);
     }
 
-    private KvCache(KvBlockPool pool, boolean ownsPool, int capacity, int reservedBlocks) {
+    private KvCache(KvBlockPool pool, boolean ownsPool, int capacity, int reservedBlocks, LoraSet lora) {
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.capacity = capacity;
+        this.lora = Objects.requireNonNull(lora, "lora");
         this.writer = WeightFormats.quantizer(pool.precision().type());
         this.table = new int[reservedBlocks];
         this.tokens = new int[capacity];
@@ -72,14 +80,25 @@ public final class KvCache implements AutoCloseable {
      * @throws IllegalArgumentException if a dimension is not positive
      */
     public static KvCache allocate(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
+        return allocate(layers, kvHeads, keyDim, valueDim, capacity, precision, LoraSet.NONE);
+    }
+
+    /** As {@link #allocate(int, int, int, int, int, KvPrecision)}, for a sequence that applies {@code lora}. */
+    public static KvCache allocate(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision,
+            LoraSet lora) {
         KvBlockPool pool = KvBlockPool.allocate(layers, kvHeads, keyDim, valueDim, capacity, 1, precision, false);
         pool.reserve(1); // the single block is this cache's
-        return new KvCache(pool, true, capacity, 1);
+        return new KvCache(pool, true, capacity, 1, lora);
     }
 
     /** Bytes a cache of these dimensions takes. */
     public static long bytes(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
         return KvBlockPool.blockBytes(layers, kvHeads, keyDim, valueDim, capacity, precision);
+    }
+
+    /** The adapters every forward pass over this cache applies. */
+    public LoraSet lora() {
+        return lora;
     }
 
     /** Positions this cache can hold. */
@@ -199,7 +218,7 @@ public final class KvCache implements AutoCloseable {
         size += count;
         int blockSize = pool.blockSize();
         while (!ownsPool && (registered + 1) * blockSize <= size) {
-            lastKey = pool.register(table[registered], lastKey, this.tokens, registered * blockSize);
+            lastKey = pool.register(table[registered], lastKey, lora, this.tokens, registered * blockSize);
             registered++;
         }
     }

@@ -1,7 +1,11 @@
 package dev.hearth.model.runtime;
 
 import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.lora.LoraSet;
+import dev.hearth.model.lora.ScaledLora;
 import dev.hearth.model.tokenizer.Tokenizer;
+
+import java.util.List;
 
 /**
  * A decoder-only language model ready to run: its tokenizer, and a forward pass that extends a
@@ -12,6 +16,12 @@ import dev.hearth.model.tokenizer.Tokenizer;
  * {@link dev.hearth.compute.kernels.Kernels} are reused from call to call, so a forward pass
  * allocates nothing per token. Callers that run sequences concurrently serialise calls to
  * {@code forward}.
+ *
+ * <p>LoRA adapters apply per sequence: {@link #lora} checks them against the model, and a cache
+ * made with the resulting set ({@link #newCache(LoraSet)}, or
+ * {@link KvBlockPool#newSequence(int, int[], LoraSet)}) has every forward pass over it add the
+ * adapters' products, {@code y = W·x + s·B·(A·x)}, to the base ones. Sequences with different
+ * adapters, or none, run in one {@link Batch} together.
  */
 public interface Model extends AutoCloseable {
 
@@ -25,19 +35,43 @@ public interface Model extends AutoCloseable {
     Tokenizer tokenizer();
 
     /**
-     * An empty cache for a sequence of up to {@code contextLength} positions.
+     * The LoRA adapters {@code adapters}, each at its scale, checked against this model and laid
+     * out for its forward pass; adapters at scale 0 are left out. Thread-safe.
+     *
+     * @throws ModelLoadException naming the adapter's file and the key or tensor when an adapter is
+     *     for another architecture, or changes a tensor this model lacks or has in other dimensions
+     */
+    LoraSet lora(List<ScaledLora> adapters);
+
+    /**
+     * An empty cache for a sequence of up to {@code contextLength} positions, whose forward passes
+     * apply {@code lora}.
      *
      * @throws ModelLoadException naming {@code {arch}.context_length} when {@code contextLength}
      *     exceeds what the model was trained for
-     * @throws IllegalArgumentException when {@code contextLength} is not positive
+     * @throws IllegalArgumentException when {@code contextLength} is not positive, or {@code lora}
+     *     was made by another model
      */
-    KvCache newCache(int contextLength, KvPrecision precision);
+    KvCache newCache(int contextLength, KvPrecision precision, LoraSet lora);
+
+    /** As {@link #newCache(int, KvPrecision, LoraSet)}, without adapters. */
+    default KvCache newCache(int contextLength, KvPrecision precision) {
+        return newCache(contextLength, precision, LoraSet.NONE);
+    }
 
     /**
      * An empty cache with the model's full context length, cut down to the options'
-     * {@link ModelOptions#kvMemoryBudget()}, in the options' precision.
+     * {@link ModelOptions#kvMemoryBudget()}, in the options' precision, whose forward passes apply
+     * {@code lora}.
+     *
+     * @throws IllegalArgumentException when {@code lora} was made by another model
      */
-    KvCache newCache();
+    KvCache newCache(LoraSet lora);
+
+    /** As {@link #newCache(LoraSet)}, without adapters. */
+    default KvCache newCache() {
+        return newCache(LoraSet.NONE);
+    }
 
     /**
      * Runs {@code tokens} at the cache's next positions ({@code cache.size()} onwards), with causal
@@ -48,7 +82,8 @@ public interface Model extends AutoCloseable {
      * the decode step. Both give the same logits, up to float rounding.
      *
      * @throws IllegalArgumentException if {@code tokens} is empty, holds an id outside the
-     *     vocabulary, or {@code logits} is too short, or the cache was made for another model
+     *     vocabulary, or {@code logits} is too short, or the cache (or its adapters) was made for
+     *     another model
      * @throws IllegalStateException if the tokens do not fit in the cache; nothing is appended then
      */
     void forward(KvCache cache, int[] tokens, float[] logits);

@@ -6,10 +6,13 @@ import dev.hearth.model.generate.EndOfGeneration;
 import dev.hearth.model.generate.PromptDecoder;
 import dev.hearth.model.generate.StopReason;
 import dev.hearth.model.gguf.GgufSummary;
+import dev.hearth.model.lora.LoraSet;
+import dev.hearth.model.lora.ScaledLora;
 import dev.hearth.model.runtime.Batch;
 import dev.hearth.model.runtime.KvBlockPool;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.runtime.Model;
+import dev.hearth.model.runtime.ModelLoadException;
 import dev.hearth.model.runtime.ModelOptions;
 import dev.hearth.model.runtime.Models;
 import dev.hearth.model.runtime.Pooling;
@@ -22,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +46,10 @@ import java.util.concurrent.locks.LockSupport;
  * only when the blocks for its whole length (prompt plus {@code max_tokens}, within the context)
  * can be reserved, so an admitted request never runs out of memory; until then it waits, first
  * come first served. The waiting line is bounded: a full line refuses new requests at once.
+ *
+ * <p>LoRA: each request applies the server's adapters it chose ({@link LoraChoice}), of those that
+ * fit this model; its cache holds them, so a step mixes requests with different adapters, and the
+ * prefix cache is shared only between requests with the same choice.
  */
 final class BatchingEngine implements InferenceEngine {
     private static final long IDLE_PARK_NANOS = 50_000_000L;
@@ -55,6 +64,7 @@ final class BatchingEngine implements InferenceEngine {
     private final Logprobs logprobs;
     private final int vocabularySize;
     private final Pooling pooling;
+    private final String[] loraUnfit; // why the adapter of each id does not apply to this model; null where it does
 
     private final ConcurrentLinkedQueue<Sequence> incoming = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<FutureTask<?>> tasks = new ConcurrentLinkedQueue<>(); // embeddings, between steps
@@ -79,7 +89,8 @@ final class BatchingEngine implements InferenceEngine {
     private final AtomicLong prefixCacheHits = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
 
-    private BatchingEngine(Backend backend, Model model, KvBlockPool pool, EngineOptions options, EngineInfo info) {
+    private BatchingEngine(Backend backend, Model model, KvBlockPool pool, EngineOptions options, EngineInfo info,
+                           String[] loraUnfit) {
         this.backend = backend;
         this.model = model;
         this.pool = pool;
@@ -90,6 +101,7 @@ final class BatchingEngine implements InferenceEngine {
         this.logprobs = new Logprobs(model.tokenizer());
         this.vocabularySize = model.info().vocabularySize();
         this.pooling = Pooling.of(model.metadata(), model.info().architecture(), Pooling.MEAN);
+        this.loraUnfit = loraUnfit;
         this.logits = new float[options.maxSequences() * vocabularySize];
         this.row = new float[vocabularySize];
         this.candidates = new Candidates(vocabularySize);
@@ -120,7 +132,7 @@ final class BatchingEngine implements InferenceEngine {
                     summary.parameterCount(), summary.fileSize(), context, model.info().vocabularySize(),
                     model.info().embeddingLength(),
                     pool.byteSize(), options.maxSequences());
-            BatchingEngine engine = new BatchingEngine(backend, model, pool, options, info);
+            BatchingEngine engine = new BatchingEngine(backend, model, pool, options, info, loraUnfit(model, options));
             engine.thread.start();
             return engine;
         } catch (RuntimeException | Error e) {
@@ -133,6 +145,20 @@ final class BatchingEngine implements InferenceEngine {
             backend.close();
             throw e;
         }
+    }
+
+    /** For each of the server's adapters, why it does not apply to {@code model}, or null where it does. */
+    private static String[] loraUnfit(Model model, EngineOptions options) {
+        List<LoraAdapterFile> files = options.loraAdapters();
+        String[] unfit = new String[files.size()];
+        for (int id = 0; id < unfit.length; id++) {
+            try {
+                model.lora(List.of(new ScaledLora(files.get(id).adapter(), 1)));
+            } catch (ModelLoadException e) {
+                unfit[id] = e.getMessage();
+            }
+        }
+        return unfit;
     }
 
     static String baseName(Path path) {
@@ -167,6 +193,7 @@ final class BatchingEngine implements InferenceEngine {
                         + " is outside the vocabulary of " + vocabularySize);
             }
         }
+        LoraSet lora = lora(request.lora());
         if (!accepting) {
             throw new EngineOverloadedException("the server is shutting down", 5);
         }
@@ -175,7 +202,7 @@ final class BatchingEngine implements InferenceEngine {
             throw new EngineOverloadedException(info.name() + " has " + options.maxQueue()
                     + " requests waiting already; try again shortly", 1);
         }
-        Sequence sequence = new Sequence(request, listener, info.contextLength());
+        Sequence sequence = new Sequence(request, listener, info.contextLength(), lora);
         promptTokens.addAndGet(prompt.length);
         incoming.add(sequence);
         LockSupport.unpark(thread);
@@ -191,6 +218,36 @@ final class BatchingEngine implements InferenceEngine {
                 return sequence.result();
             }
         };
+    }
+
+    /**
+     * The adapters {@code choice} applies: the server's defaults that fit this model, or those it
+     * names, in id order (so equal choices give equal sets, which share cached prefixes).
+     */
+    private LoraSet lora(LoraChoice choice) {
+        List<LoraAdapterFile> files = options.loraAdapters();
+        List<ScaledLora> applied = new ArrayList<>();
+        if (choice.serverDefaults()) {
+            for (int id = 0; id < files.size(); id++) {
+                if (loraUnfit[id] == null) {
+                    applied.add(new ScaledLora(files.get(id).adapter(), files.get(id).scale()));
+                }
+            }
+            return model.lora(applied);
+        }
+        for (Map.Entry<Integer, Float> e : new TreeMap<>(choice.scales()).entrySet()) {
+            int id = e.getKey();
+            if (id < 0 || id >= files.size()) {
+                throw new LoraAdapterException("no LoRA adapter has id " + id + "; this server has " + files.size()
+                        + (files.isEmpty() ? "" : " (ids 0 to " + (files.size() - 1) + ")") + ", which GET /lora-adapters lists");
+            }
+            if (e.getValue() != 0 && loraUnfit[id] != null) {
+                throw new LoraAdapterException("LoRA adapter " + id + " (" + files.get(id).path() + ") does not apply to "
+                        + info.name() + ": " + loraUnfit[id]);
+            }
+            applied.add(new ScaledLora(files.get(id).adapter(), e.getValue()));
+        }
+        return model.lora(applied);
     }
 
     @Override
@@ -302,7 +359,7 @@ final class BatchingEngine implements InferenceEngine {
     private void admit() {
         while (!waiting.isEmpty() && active.size() < options.maxSequences()) {
             Sequence next = waiting.peek();
-            KvCache cache = pool.newSequence(next.maxPositions, next.prompt);
+            KvCache cache = pool.newSequence(next.maxPositions, next.prompt, next.lora);
             if (cache == null) {
                 break; // waits for a request to finish and give its blocks back
             }

@@ -2,6 +2,7 @@ package dev.hearth.serve.engine;
 
 import dev.hearth.model.runtime.KvPrecision;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param maxBatchTokens most tokens one forward step runs, over all requests
  * @param prefillChunk most prompt tokens of one request per step, so a long prompt does not stall
  *     the others' tokens
+ * @param loraAdapters the LoRA adapters requests may apply, by id (their index); an engine applies
+ *     those that fit its model
  */
 public record EngineOptions(
         String name,
@@ -30,10 +33,12 @@ public record EngineOptions(
         int maxSequences,
         int maxQueue,
         int maxBatchTokens,
-        int prefillChunk) {
+        int prefillChunk,
+        List<LoraAdapterFile> loraAdapters) {
 
     public EngineOptions {
         Objects.requireNonNull(kvPrecision, "kvPrecision");
+        loraAdapters = List.copyOf(loraAdapters);
         positive("threads", threads);
         if (contextLength < 0) {
             throw new IllegalArgumentException("context length must be >= 0 (0: the model's), got " + contextLength);
@@ -56,61 +61,67 @@ public record EngineOptions(
 
     /**
      * Every core, the model's context, 1 GiB of F16 KV cache in blocks of 32 positions, 16
-     * sequences at once, 64 waiting, 512 tokens a step, prompts 256 tokens at a time.
+     * sequences at once, 64 waiting, 512 tokens a step, prompts 256 tokens at a time, no LoRA
+     * adapters.
      */
     public static EngineOptions defaults() {
         return new EngineOptions(null, Runtime.getRuntime().availableProcessors(), 0, 1L << 30, KvPrecision.F16,
-                32, 16, 64, 512, 256);
+                32, 16, 64, 512, 256, List.of());
     }
 
     public EngineOptions withName(String name) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withThreads(int threads) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withContextLength(int contextLength) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withKvMemoryBudget(long bytes) {
         return new EngineOptions(name, threads, contextLength, bytes, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withKvPrecision(KvPrecision precision) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, precision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withKvBlockSize(int positions) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, positions,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withMaxSequences(int maxSequences) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, Math.max(maxBatchTokens, maxSequences), prefillChunk);
+                maxSequences, maxQueue, Math.max(maxBatchTokens, maxSequences), prefillChunk, loraAdapters);
     }
 
     public EngineOptions withMaxQueue(int maxQueue) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withMaxBatchTokens(int maxBatchTokens) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
     }
 
     public EngineOptions withPrefillChunk(int prefillChunk) {
         return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
-                maxSequences, maxQueue, maxBatchTokens, prefillChunk);
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, loraAdapters);
+    }
+
+    public EngineOptions withLoraAdapters(List<LoraAdapterFile> adapters) {
+        return new EngineOptions(name, threads, contextLength, kvMemoryBudget, kvPrecision, kvBlockSize,
+                maxSequences, maxQueue, maxBatchTokens, prefillChunk, adapters);
     }
 
     private static void positive(String what, long value) {

@@ -37,6 +37,8 @@ public interface InferenceEngine extends AutoCloseable {
      * @throws ContextLengthExceededException when the prompt does not fit in the model's context with room
      *     for one new token
      * @throws IllegalArgumentException when the request holds a token outside the vocabulary
+     * @throws LoraAdapterException when the request chooses a LoRA adapter the server does not have,
+     *     or one that does not apply to this model
      */
     Completion submit(CompletionRequest request, CompletionListener listener);
 

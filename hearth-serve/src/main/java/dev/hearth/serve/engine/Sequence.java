@@ -2,6 +2,7 @@ package dev.hearth.serve.engine;
 
 import dev.hearth.model.generate.EndOfGeneration;
 import dev.hearth.model.generate.StopReason;
+import dev.hearth.model.lora.LoraSet;
 import dev.hearth.model.runtime.Batch;
 import dev.hearth.model.runtime.KvCache;
 import dev.hearth.model.sampling.Candidates;
@@ -23,6 +24,7 @@ final class Sequence implements Completion {
     final CompletionRequest request;
     final int[] prompt;
     final int maxPositions;      // positions the cache needs: prompt and output, less the last token, which never runs
+    final LoraSet lora;          // the adapters its cache applies
     private final int contextLength;
     private final CompletionListener listener;
     private final CompletableFuture<CompletionResult> result = new CompletableFuture<>();
@@ -44,8 +46,9 @@ final class Sequence implements Completion {
     private final int[] next = new int[1]; // the last generated token, which the next step runs
     private boolean ended;
 
-    Sequence(CompletionRequest request, CompletionListener listener, int contextLength) {
+    Sequence(CompletionRequest request, CompletionListener listener, int contextLength, LoraSet lora) {
         this.request = request;
+        this.lora = lora;
         this.prompt = request.prompt();
         this.listener = listener;
         this.contextLength = contextLength;

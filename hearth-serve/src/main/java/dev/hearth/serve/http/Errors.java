@@ -3,6 +3,7 @@ package dev.hearth.serve.http;
 import dev.hearth.model.template.TemplateException;
 import dev.hearth.serve.engine.ContextLengthExceededException;
 import dev.hearth.serve.engine.EngineOverloadedException;
+import dev.hearth.serve.engine.LoraAdapterException;
 import dev.hearth.serve.engine.ModelCannotGenerateException;
 import dev.hearth.serve.registry.ModelLoadFailedException;
 import dev.hearth.serve.registry.ModelUnavailableException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns what a handler throws into the {@link ApiException} the client sees. The engine's and the
  * registry's exceptions have fixed meanings (overloaded → 503 with {@code Retry-After}, a prompt
- * over the context → 400 {@code context_length_exceeded}, an unknown model → 404); anything
+ * over the context → 400 {@code context_length_exceeded}, an unknown LoRA adapter → 400 naming
+ * {@code lora}, an unknown model → 404); anything
  * unexpected is a 500 whose message says nothing of the server's insides, with the stack trace
  * in the server's log.
  */
@@ -34,6 +36,7 @@ final class Errors {
             case EngineOverloadedException e -> ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
             case ModelCannotGenerateException e -> ApiException.invalid("model", "model_cannot_generate", e.getMessage());
             case ContextLengthExceededException e -> ApiException.invalid(null, "context_length_exceeded", e.getMessage());
+            case LoraAdapterException e -> ApiException.invalid("lora", e.getMessage());
             case TemplateException e -> ApiException.invalid("messages",
                     "the model's chat template cannot format these messages: " + e.problem());
             case ModelLoadFailedException e -> {

@@ -74,7 +74,8 @@ final class ChatCompletionsHandler implements Handler {
             List<CompletionRequest> completions = new ArrayList<>(options.n());
             List<ChatOutputParser> parsers = new ArrayList<>(options.n());
             for (int i = 0; i < options.n(); i++) { // a constraint and a parser per choice: both have state
-                completions.add(new CompletionRequest(prompt, options.params(i), plan.constraint(), options.topLogprobs()));
+                completions.add(new CompletionRequest(prompt, options.params(i), plan.constraint(), options.topLogprobs(),
+                        options.lora()));
                 parsers.add(plan.parser());
             }
             Reply reply = new Reply(Submission.id("chatcmpl-"), Submission.now(),

@@ -54,7 +54,8 @@ final class GenerationFields {
         if (streamOptions.isPresent()) {
             includeUsage = streamOptions.get().bool("include_usage").orElse(false);
         }
-        return new GenerationOptions(maxTokens, sampling, stop(body), n, topLogprobs, stream, includeUsage);
+        return new GenerationOptions(maxTokens, sampling, stop(body), n, topLogprobs, stream, includeUsage,
+                LoraFields.parse(body));
     }
 
     /** Chat's {@code logprobs} (true/false) and {@code top_logprobs} (0–20, only with logprobs). */

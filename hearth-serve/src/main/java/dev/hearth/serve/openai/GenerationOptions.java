@@ -2,6 +2,7 @@ package dev.hearth.serve.openai;
 
 import dev.hearth.model.generate.GenerationParams;
 import dev.hearth.model.sampling.SamplingParams;
+import dev.hearth.serve.engine.LoraChoice;
 
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param topLogprobs -1: no log-probabilities; 0: the chosen token's; k: and the k likeliest
  * @param stream whether the answer is streamed
  * @param includeUsage whether a streamed answer ends with a usage chunk ({@code stream_options.include_usage})
+ * @param lora the LoRA adapters to apply ({@code lora}, llama.cpp's field: {@link LoraFields})
  */
 public record GenerationOptions(
         int maxTokens,
@@ -31,10 +33,12 @@ public record GenerationOptions(
         int n,
         int topLogprobs,
         boolean stream,
-        boolean includeUsage) {
+        boolean includeUsage,
+        LoraChoice lora) {
 
     public GenerationOptions {
         Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(lora, "lora");
         stop = List.copyOf(stop);
     }
 

@@ -61,5 +61,6 @@ public final class OpenAiApi implements Api {
         routes.post("/v1/embeddings", new EmbeddingsHandler(context));
         routes.get("/v1/models", models::list);
         routes.get("/v1/models/{id}", models::get);
+        routes.get("/lora-adapters", ctx -> LoraFields.list(ctx, context.registry()));
     }
 }

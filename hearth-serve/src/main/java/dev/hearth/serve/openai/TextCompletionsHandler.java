@@ -72,7 +72,7 @@ final class TextCompletionsHandler implements Handler {
             for (int[] prompt : prompts) {
                 for (int i = 0; i < options.n(); i++) {
                     completions.add(new CompletionRequest(prompt, options.params(i),
-                            grammar == null ? null : grammar.constrain(tokenizer), options.topLogprobs()));
+                            grammar == null ? null : grammar.constrain(tokenizer), options.topLogprobs(), options.lora()));
                 }
             }
             Reply reply = new Reply(Submission.id("cmpl-"), Submission.now(), lease.name(), options);

@@ -3,6 +3,7 @@ package dev.hearth.serve.registry;
 import dev.hearth.serve.engine.EngineInfo;
 import dev.hearth.serve.engine.EngineStats;
 import dev.hearth.serve.engine.InferenceEngine;
+import dev.hearth.serve.engine.LoraAdapterFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,6 +95,11 @@ public final class ModelRegistry implements AutoCloseable {
     public static ModelRegistry create(List<ModelSource> sources, RegistryOptions options, EngineOpener opener)
             throws IOException {
         return new ModelRegistry(sources, options, opener, System::nanoTime, true);
+    }
+
+    /** The LoRA adapters requests may choose, by id: those of the engine options. */
+    public List<LoraAdapterFile> loraAdapters() {
+        return options.engine().loraAdapters();
     }
 
     /** Every served model, in the order given. */

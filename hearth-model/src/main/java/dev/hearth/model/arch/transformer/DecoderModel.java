@@ -3,6 +3,9 @@ package dev.hearth.model.arch.transformer;
 import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.model.gguf.GgufFile;
 import dev.hearth.model.gguf.GgufMetadata;
+import dev.hearth.model.lora.LoraSet;
+import dev.hearth.model.lora.LoraTarget;
+import dev.hearth.model.lora.ScaledLora;
 import dev.hearth.model.runtime.Batch;
 import dev.hearth.model.runtime.KvBlockPool;
 import dev.hearth.model.runtime.KvCache;
@@ -13,6 +16,8 @@ import dev.hearth.model.runtime.ModelLoadException;
 import dev.hearth.model.runtime.ModelOptions;
 import dev.hearth.model.runtime.Pooling;
 import dev.hearth.model.tokenizer.Tokenizer;
+
+import java.util.List;
 
 /**
  * The forward pass of a Llama-family decoder, for a step of {@code T} tokens at once (a prompt
@@ -29,7 +34,8 @@ import dev.hearth.model.tokenizer.Tokenizer;
  * Names: {@code T} tokens in the step, {@code start} the position of the first, {@code n} the
  * positions the last one sees. Activations are rows of {@link DecoderState}; every operation is a
  * {@link Kernels} call. Variants (Q/K/V biases, per-head Q/K norms, NeoX RoPE) are present or
- * absent in the config and weights; the pass has no per-architecture branches.
+ * absent in the config and weights; the pass has no per-architecture branches. LoRA adapters, each
+ * sequence its cache's, add their products after the seven block matrices' ({@link LoraDeltas}).
  */
 final class DecoderModel implements Model {
     private final GgufFile file;
@@ -39,6 +45,7 @@ final class DecoderModel implements Model {
     private final ModelOptions options;
     private final Kernels kernels;
     private final DecoderState s;
+    private final LoraDeltas lora;
     private final float attentionScale;
     private final Batch single = new Batch(); // the one-sequence batch of forward(KvCache, …)
 
@@ -50,6 +57,7 @@ final class DecoderModel implements Model {
         this.options = options;
         this.kernels = options.kernels();
         this.s = new DecoderState(config, options.batchSize());
+        this.lora = new LoraDeltas(kernels, options.batchSize());
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
     }
 
@@ -164,6 +172,7 @@ final class DecoderModel implements Model {
         for (int i = 0; i < b.sequences(); i++) {
             b.cache(i).requireRoom(b.count(i)); // takes the KV blocks the new positions need
         }
+        boolean adapted = LoraDeltas.anyIn(b);
         // x[T][dim] = the tokens' embedding rows
         for (int t = 0; t < T; t++) {
             w.tokenEmbedding().dequantizeRow(b.token(t), s.x, t * dim);
@@ -176,6 +185,11 @@ final class DecoderModel implements Model {
             kernels.matMul(layer.wq(), s.xb, 0, s.q, 0, T);   // q[T][heads·headDim]
             kernels.matMul(layer.wk(), s.xb, 0, s.k, 0, T);   // k[T][kvHeads·headDim]
             kernels.matMul(layer.wv(), s.xb, 0, s.v, 0, T);   // v[T][kvHeads·valueDim]
+            if (adapted) { // LoRA: q, k, v += s·B·(A·xb), each sequence its own adapters
+                lora.add(b, l, LoraTarget.ATTN_Q, s.xb, s.q);
+                lora.add(b, l, LoraTarget.ATTN_K, s.xb, s.k);
+                lora.add(b, l, LoraTarget.ATTN_V, s.xb, s.v);
+            }
             if (layer.qBias() != null) { // Qwen2
                 addToRows(s.q, layer.qBias(), T);
                 addToRows(s.k, layer.kBias(), T);
@@ -206,14 +220,24 @@ final class DecoderModel implements Model {
                         cache.values(l), start, attentionScale, s.att, first * c.attentionDim());
             }
             kernels.matMul(layer.wo(), s.att, 0, s.xb, 0, T);    // xb[T][dim]
+            if (adapted) {
+                lora.add(b, l, LoraTarget.ATTN_OUTPUT, s.att, s.xb);
+            }
             kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
 
             // feed-forward: x += Wdown · (silu(Wgate·xb) ⊙ Wup·xb) with xb = rmsnorm(x)
             rmsNormRows(s.xb, s.x, layer.ffnNorm(), T, dim);
             kernels.matMul(layer.gate(), s.xb, 0, s.hb, 0, T);  // hb[T][ffnDim]
             kernels.matMul(layer.up(), s.xb, 0, s.hb2, 0, T);   // hb2[T][ffnDim]
+            if (adapted) {
+                lora.add(b, l, LoraTarget.FFN_GATE, s.xb, s.hb);
+                lora.add(b, l, LoraTarget.FFN_UP, s.xb, s.hb2);
+            }
             kernels.swiGlu(s.hb, 0, s.hb2, 0, T * c.ffnDim());
             kernels.matMul(layer.down(), s.hb, 0, s.xb, 0, T);  // xb[T][dim]
+            if (adapted) {
+                lora.add(b, l, LoraTarget.FFN_DOWN, s.hb, s.xb);
+            }
             kernels.add(s.x, 0, s.xb, 0, T * dim);              // residual
         }
         for (int i = 0; i < b.sequences(); i++) {
@@ -274,6 +298,19 @@ final class DecoderModel implements Model {
                     + " heads × " + cache.keyDim() + "/" + cache.valueDim() + " does not fit this model's "
                     + c.layers() + " × " + c.kvHeads() + " × " + c.headDim() + "/" + c.valueDim());
         }
+        checkLora(cache.lora());
+    }
+
+    private void checkLora(LoraSet set) {
+        if (!set.fits(file)) {
+            throw new IllegalArgumentException("LoRA adapters (" + set + ") were checked against another model than "
+                    + file.path() + "; get them from this model's lora()");
+        }
+    }
+
+    @Override
+    public LoraSet lora(List<ScaledLora> adapters) {
+        return LoraSet.bind(file, adapters);
     }
 
     @Override
@@ -289,7 +326,8 @@ final class DecoderModel implements Model {
     }
 
     @Override
-    public KvCache newCache(int contextLength, KvPrecision precision) {
+    public KvCache newCache(int contextLength, KvPrecision precision, LoraSet adapters) {
+        checkLora(adapters);
         if (contextLength <= 0) {
             throw new IllegalArgumentException("context length must be positive, got " + contextLength);
         }
@@ -297,18 +335,18 @@ final class DecoderModel implements Model {
             throw new ModelLoadException(file.path(), c.architecture() + ".context_length", "a context of "
                     + contextLength + " positions was requested; the model allows at most " + c.contextLength());
         }
-        return KvCache.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), contextLength, precision);
+        return KvCache.allocate(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), contextLength, precision, adapters);
     }
 
     @Override
-    public KvCache newCache() {
+    public KvCache newCache(LoraSet adapters) {
         long perPosition = KvCache.bytes(c.layers(), c.kvHeads(), c.headDim(), c.valueDim(), 1, options.kvPrecision());
         long fits = options.kvMemoryBudget() / perPosition;
         if (fits < 1) {
             throw new IllegalStateException("a KV memory budget of " + options.kvMemoryBudget()
                     + " bytes holds no position (" + perPosition + " bytes each)");
         }
-        return newCache((int) Math.min(c.contextLength(), fits), options.kvPrecision());
+        return newCache((int) Math.min(c.contextLength(), fits), options.kvPrecision(), adapters);
     }
 
     @Override
