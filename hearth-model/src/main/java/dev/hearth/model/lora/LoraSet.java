@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 public final class LoraSet {
     /** No adapter: the base model as it is. */
-    public static final LoraSet NONE = new LoraSet(null, List.of(), new Term[0][][], 0);
+    public static final LoraSet NONE = new LoraSet(null, List.of(), new Term[0][][]);
     private static final Term[] NO_TERMS = {};
 
     /**
@@ -43,13 +43,11 @@ public final class LoraSet {
     private final GgufFile base;
     private final List<ScaledLora> adapters;
     private final Term[][][] terms; // [layer][LoraTarget.ordinal()][k]: the k-th adapter that changes it
-    private final int maxRank;
 
-    private LoraSet(GgufFile base, List<ScaledLora> adapters, Term[][][] terms, int maxRank) {
+    private LoraSet(GgufFile base, List<ScaledLora> adapters, Term[][][] terms) {
         this.base = base;
         this.adapters = adapters;
         this.terms = terms;
-        this.maxRank = maxRank;
     }
 
     /**
@@ -67,10 +65,8 @@ public final class LoraSet {
             return NONE;
         }
         int layers = 0;
-        int maxRank = 0;
         for (ScaledLora a : applied) {
             LoraAdapters.checkFits(a.adapter(), base);
-            maxRank = Math.max(maxRank, a.adapter().rank());
             for (String name : a.adapter().factors().keySet()) {
                 layers = Math.max(layers, LoraTarget.of(name).orElseThrow().layer() + 1);
             }
@@ -92,7 +88,7 @@ public final class LoraSet {
                 terms[l][target.ordinal()] = here.toArray(NO_TERMS);
             }
         }
-        return new LoraSet(base, applied, terms, maxRank);
+        return new LoraSet(base, applied, terms);
     }
 
     /** The adapters this set applies, with the user's scales (none at 0). */
@@ -113,11 +109,6 @@ public final class LoraSet {
     /** What to add after block {@code layer}'s {@code target} product; empty where nothing changes it. */
     public Term[] terms(int layer, LoraTarget target) {
         return layer < terms.length ? terms[layer][target.ordinal()] : NO_TERMS;
-    }
-
-    /** The largest rank of its adapters (0 for none): how wide the forward pass's intermediate rows are. */
-    public int maxRank() {
-        return maxRank;
     }
 
     @Override
