@@ -95,14 +95,14 @@ public final class Documents {
         }
     }
 
-    /** Each JSONL line's object, for readers of other fields (chat {@code messages}). */
+    /** Each non-blank JSONL line's text and number, for readers of other fields (chat {@code messages}). */
     public static void readJsonLines(Path file, LineConsumer consumer) {
         long line = 0;
         try (BufferedReader reader = strictUtf8(file)) {
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 line++;
                 if (!text.isBlank()) {
-                    consumer.accept(line, parse(file, line, text));
+                    consumer.accept(line, text);
                 }
             }
         } catch (CharacterCodingException e) {
@@ -112,10 +112,10 @@ public final class Documents {
         }
     }
 
-    /** A JSONL line's number and its parsed object. */
+    /** A JSONL line's number and text. */
     @FunctionalInterface
     public interface LineConsumer {
-        void accept(long line, JsonNode object);
+        void accept(long line, String text);
     }
 
     private static String jsonText(Path file, long line, String text) {
@@ -127,7 +127,8 @@ public final class Documents {
         return field.asText();
     }
 
-    private static JsonNode parse(Path file, long line, String text) {
+    /** Line {@code line} of {@code file} as a JSON object; anything else is an error naming both. */
+    public static JsonNode parse(Path file, long line, String text) {
         try {
             JsonNode node = JSON.readTree(text);
             if (node == null || !node.isObject()) {
