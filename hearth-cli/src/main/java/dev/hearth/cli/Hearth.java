@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Run large language models on your own machines, in pure Java.",
         subcommands = {InfoCommand.class, TokenizeCommand.class, ConvertCommand.class, ExportCommand.class,
                 GenerateCommand.class, RunCommand.class, ServeCommand.class, KbCommand.class, TrainCommand.class,
-                SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                FinetuneCommand.class, SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Hearth implements Runnable {
     /** Hearth's version, as {@code --version} and Ollama's {@code /api/version} report it. */
     static final String VERSION = "0.1.0";
