@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  */
 public final class Corpus {
     /** The files a folder contributes, by their name's ending. */
-    public static final List<String> FOLDER_FILE_TYPES = List.of(".txt", ".md", ".jsonl");
+    private static final List<String> FOLDER_FILE_TYPES = List.of(".txt", ".md", ".jsonl");
     private static final int BLOCK_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
