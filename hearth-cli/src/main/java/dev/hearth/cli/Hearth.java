@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth " + Hearth.VERSION,
         description = "Run large language models on your own machines, in pure Java.",
-        subcommands = {InfoCommand.class, TokenizeCommand.class, ConvertCommand.class, ExportCommand.class,
-                GenerateCommand.class, RunCommand.class, ServeCommand.class, KbCommand.class, TrainCommand.class,
-                FinetuneCommand.class, SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TokenizeCommand.class, TokenizerCommand.class, ConvertCommand.class,
+                ExportCommand.class, GenerateCommand.class, RunCommand.class, ServeCommand.class, KbCommand.class,
+                TrainCommand.class, FinetuneCommand.class, SynthCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Hearth implements Runnable {
     /** Hearth's version, as {@code --version} and Ollama's {@code /api/version} report it. */
     static final String VERSION = "0.1.0";

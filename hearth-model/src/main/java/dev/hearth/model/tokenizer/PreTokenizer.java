@@ -127,6 +127,16 @@ public final class PreTokenizer {
         return names.getFirst();
     }
 
+    /**
+     * The regexes a Hugging Face {@code tokenizer.json}'s pre-tokenizer runs for this one, in
+     * order ({@link #ofHuggingFacePatterns} recognises it by them); empty for those only llama.cpp
+     * defines. A {@code tokenizer.json} whose {@code Split} steps have these patterns, and whose
+     * {@code ByteLevel} step adds no regex, reads back as this pre-tokenizer.
+     */
+    public List<String> huggingFacePatterns() {
+        return huggingFacePatterns;
+    }
+
     /** Llama 3 looks a whole word up in the vocabulary before merging (llama.cpp's {@code ignore_merges}). */
     boolean ignoresMerges() {
         return ignoresMerges;
