@@ -3,6 +3,11 @@ package dev.hearth.cli;
 import dev.hearth.train.Pretraining;
 import dev.hearth.train.TrainConfig;
 import dev.hearth.train.TrainingTokenizer;
+import dev.hearth.train.tokenizer.BpeTrainer;
+import dev.hearth.train.tokenizer.BpeTrainingOptions;
+import dev.hearth.train.tokenizer.Corpus;
+import dev.hearth.train.tokenizer.TrainingListener;
+import dev.hearth.train.tokenizer.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hearth train --config CONFIG --data CORPUS... --tokenizer TOK -o MODEL.gguf}: pretrains a
- * small Llama model from nothing, with a progress bar, held-out losses and checkpoints.
+ * {@code hearth train --config CONFIG --data CORPUS... [--tokenizer TOK] -o MODEL.gguf}: pretrains
+ * a small Llama model from nothing (training a tokenizer on the data first when none is given),
+ * with a progress bar, held-out losses and checkpoints.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a small Llama-architecture model from nothing on your own text, on the CPU, and write it "
@@ -42,9 +48,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "per line) or folders of them.")
     List<Path> data;
 
-    @Option(names = "--tokenizer", required = true, paramLabel = "TOK",
-            description = "The vocabulary: a GGUF model or vocabulary file, whose tokenizer the new model gets.")
+    @Option(names = "--tokenizer", paramLabel = "TOK",
+            description = "The vocabulary: a tokenizer.json from hearth tokenizer train, or a GGUF model or vocabulary "
+                    + "file whose tokenizer the new model gets (default: train one on the data, --vocab-size tokens, "
+                    + "saved as MODEL-tokenizer/tokenizer.json).")
     Path tokenizer;
+
+    @Option(names = "--vocab-size", defaultValue = "4096", paramLabel = "N",
+            description = "The size of the tokenizer trained when --tokenizer is not given (default: ${DEFAULT-VALUE}).")
+    int vocabSize;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.gguf", description = "The model to write.")
     Path output;
@@ -82,10 +94,10 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         TrainConfig settings = TrainConfig.load(config, overrides);
-        TrainingTokenizer vocabulary = TrainingTokenizer.fromGguf(tokenizer);
-        Path work = workDir != null ? workDir : output.toAbsolutePath().getParent();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        TrainingTokenizer vocabulary = tokenizer != null ? TrainingTokenizer.open(tokenizer) : trainTokenizer(err);
+        Path work = workDir != null ? workDir : output.toAbsolutePath().getParent();
         Progress progress = new Progress(err, System.console() != null);
         Pretraining.Result result = Pretraining.run(settings, vocabulary, data, output,
                 new Pretraining.Options(n, checkpoint, resume, work, 0), progress);
@@ -95,6 +107,23 @@ final class TrainCommand implements Callable<Integer> {
                 result.trainLoss(), result.heldOutLoss(), result.unigramBaseline(), result.seconds() / 60);
         out.flush();
         return 0;
+    }
+
+    /** A BPE tokenizer learned from the training data, saved beside the model. */
+    private TrainingTokenizer trainTokenizer(PrintWriter err) throws java.io.IOException {
+        String name = output.getFileName().toString().replaceFirst("\\.gguf$", "");
+        Path file = output.toAbsolutePath().resolveSibling(name + "-tokenizer").resolve("tokenizer.json");
+        Files.createDirectories(file.getParent());
+        long start = System.nanoTime();
+        TrainingResult trained = BpeTrainer.train(Corpus.of(data), BpeTrainingOptions.of(vocabSize),
+                TrainingListener.NONE);
+        trained.tokenizer().write(file);
+        err.printf(Locale.ROOT, "trained a tokenizer of %d tokens on the data%s (%.2f bytes per token) in %.1f s: %s%n",
+                trained.tokenizer().tokens().size(), trained.stoppedEarly() ? ", fewer than --vocab-size: no pair "
+                        + "left that occurs " + BpeTrainingOptions.DEFAULT_MIN_FREQUENCY + " times" : "",
+                trained.bytesPerToken(), (System.nanoTime() - start) / 1e9, file);
+        err.flush();
+        return TrainingTokenizer.fromTokenizerJson(file);
     }
 
     /** The training's progress on standard error: a bar redrawn in place on a terminal, a line per 10 steps elsewhere. */

@@ -68,4 +68,23 @@ class TrainCommandIT {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("hearth: tiny: unknown field \"dimm\"; known fields: ");
     }
+
+    @Test
+    void withoutATokenizerItTrainsOneOnTheDataFirst() throws Exception {
+        Path model = dir.resolve("own.gguf");
+        CliRun run = CliRun.of("train", "--config", "tiny", "--set", "steps=20", "--set", "seq_len=32",
+                "--vocab-size", "300", "--data", corpus.toString(), "-o", model.toString(), "--threads", "2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path tokenizer = dir.resolve("own-tokenizer").resolve("tokenizer.json");
+        // the small corpus runs out of pairs seen twice before 300 tokens
+        assertThat(run.err()).containsPattern("trained a tokenizer of 2\\d\\d tokens on the data, fewer than --vocab-size")
+                .contains(tokenizer.toString());
+        assertThat(tokenizer).exists();
+        try (var loaded = dev.hearth.model.runtime.Models.open(model)) {
+            assertThat(loaded.info().vocabularySize())
+                    .isEqualTo(dev.hearth.model.tokenizer.HuggingFaceTokenizers.load(tokenizer).vocabulary().size());
+            assertThat(loaded.tokenizer().encode("Lily had a ball."))
+                    .isEqualTo(dev.hearth.model.tokenizer.HuggingFaceTokenizers.load(tokenizer).encode("Lily had a ball."));
+        }
+    }
 }
