@@ -73,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Size of the buffer the bandwidth test reads; make it much larger than the caches (default: ${DEFAULT-VALUE}).")
     int bandwidthMib;
 
+    @Option(names = "--matmul", description = "Also measure the float32 matrix-multiply rate (GFLOP/s), training's ceiling.")
+    boolean matmul;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -81,8 +84,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (file == null && !bandwidth) {
-            throw new ParameterException(spec.commandLine(), "give a model FILE, or --bandwidth to measure memory bandwidth alone");
+        if (file == null && !bandwidth && !matmul) {
+            throw new ParameterException(spec.commandLine(),
+                    "give a model FILE, or --bandwidth or --matmul to measure the machine alone");
         }
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (threadCount < 1) {
@@ -141,11 +145,26 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        MatMulRate rate = null;
+        if (matmul) {
+            try (WorkerPool pool = new WorkerPool(threadCount)) {
+                rate = MatMulRate.measure(pool, Math.max(5, repetitions));
+            }
+            ObjectNode node = report.putObject("matmul");
+            node.put("best_gflops", rate.gflops());
+            node.put("mean_gflops", rate.meanGflops());
+            node.put("threads", rate.threads());
+        }
+
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(mapper.writeValueAsString(report));
         } else {
             printText(out, report, result, memory, bytesPerToken);
+            if (rate != null) {
+                out.printf(Locale.ROOT, "matrix multiply: %.1f GFLOP/s best, %.1f mean (float32, 1024×1024 × 256 tokens, "
+                        + "%d threads)%n", rate.gflops(), rate.meanGflops(), rate.threads());
+            }
         }
         out.flush();
         return 0;

@@ -128,9 +128,9 @@ final class FinetuneCommand implements Callable<Integer> {
         });
         bar.finish();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "wrote %s: rank %d, alpha %s, %d conversations, %d steps, loss %.3f -> %.3f, %.1f min%n",
-                result.adapter(), rank, alpha, result.examples(), result.steps(), result.firstLoss(), result.lastLoss(),
-                result.seconds() / 60);
+        out.printf(Locale.ROOT, "wrote %s: rank %d, alpha %s, %d conversations, %d steps, loss %.3f -> %.3f, %.1f min, "
+                        + "%.0f tokens/s%n", result.adapter(), rank, alpha, result.examples(), result.steps(),
+                result.firstLoss(), result.lastLoss(), result.seconds() / 60, result.tokensPerSecond());
         out.flush();
         return 0;
     }

@@ -103,8 +103,10 @@ final class TrainCommand implements Callable<Integer> {
                 new Pretraining.Options(n, checkpoint, resume, work, 0), progress);
         progress.finish();
         out.printf(Locale.ROOT, "wrote %s: %d steps, %s tokens, train loss %.3f, held-out loss %.3f (unigram baseline "
-                        + "%.3f), %.1f min%n", result.model(), result.steps(), InfoCommand.Units.count(result.tokensSeen()),
-                result.trainLoss(), result.heldOutLoss(), result.unigramBaseline(), result.seconds() / 60);
+                        + "%.3f), %.1f min, %.0f tokens/s (%.2f GFLOP/s)%n", result.model(), result.steps(),
+                InfoCommand.Units.count(result.tokensSeen()), result.trainLoss(), result.heldOutLoss(),
+                result.unigramBaseline(), result.seconds() / 60, result.tokensPerSecond(),
+                result.tokensPerSecond() * result.flopsPerToken() / 1e9);
         out.flush();
         return 0;
     }

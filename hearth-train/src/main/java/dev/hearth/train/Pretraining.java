@@ -60,9 +60,14 @@ public final class Pretraining {
      */
     public record Options(int threads, Path checkpoint, Path resumeFrom, Path workDir, long stopAfter) {}
 
-    /** What the run achieved; {@code model} is null when it stopped early. */
+    /**
+     * What the run achieved; {@code model} is null when it stopped early.
+     *
+     * @param tokensPerSecond training tokens per second over this run's steps (not counting evaluation)
+     * @param flopsPerToken {@link dev.hearth.train.llama.LlamaShape#trainingFlopsPerToken}
+     */
     public record Result(Path model, long steps, double trainLoss, double heldOutLoss, double unigramBaseline,
-            long tokensSeen, double seconds) {}
+            long tokensSeen, double seconds, double tokensPerSecond, double flopsPerToken) {}
 
     private Pretraining() {}
 
@@ -112,9 +117,11 @@ public final class Pretraining {
             int[] targets = new int[B * T];
             long started = System.nanoTime();
             long firstStep = step;
+            long stepNanos = 0;
             double loss = Double.NaN;
             double heldOut = Double.NaN;
             while (step < config.steps()) {
+                long stepStart = System.nanoTime();
                 float lr = schedule.at(step);
                 parameters.zeroGradients();
                 double lossSum = 0;
@@ -128,6 +135,7 @@ public final class Pretraining {
                 adam.step(parameters.values(), parameters.gradients(), lr);
                 step++;
                 tokensSeen += (long) config.gradAccum() * B * T;
+                stepNanos += System.nanoTime() - stepStart;
                 double elapsed = (System.nanoTime() - started) / 1e9;
                 listener.step(new Step(step, config.steps(), loss, lr, norm,
                         (step - firstStep) * (double) config.gradAccum() * B * T / Math.max(elapsed, 1e-9), elapsed));
@@ -147,12 +155,18 @@ public final class Pretraining {
                     listener.checkpointed(step, checkpointFile);
                 }
                 if (stopping) {
-                    return new Result(null, step, loss, heldOut, baseline, tokensSeen, elapsed);
+                    return new Result(null, step, loss, heldOut, baseline, tokensSeen, elapsed,
+                            rate(step - firstStep, config, stepNanos), parameters.shape().trainingFlopsPerToken(T));
                 }
             }
             LlamaGguf.write(parameters, modelName(output), tokenizer.metadata(), output);
-            return new Result(output, step, loss, heldOut, baseline, tokensSeen, (System.nanoTime() - started) / 1e9);
+            return new Result(output, step, loss, heldOut, baseline, tokensSeen, (System.nanoTime() - started) / 1e9,
+                    rate(step - firstStep, config, stepNanos), parameters.shape().trainingFlopsPerToken(T));
         }
+    }
+
+    private static double rate(long steps, TrainConfig config, long nanos) {
+        return steps * (double) config.gradAccum() * config.batchSize() * config.seqLen() / Math.max(1, nanos) * 1e9;
     }
 
     /** The mean loss over the first {@code eval_batches} held-out batches (the same ones every time). */

@@ -59,6 +59,19 @@ public record LlamaShape(
         return kvHeads * headDim();
     }
 
+    /**
+     * The floating-point operations one training token costs, by the usual count (Kaplan et al.):
+     * {@code 6} per matrix parameter (the forward product, and the backward pass's two), the output
+     * projection included and the embedding lookup not, plus causal attention's
+     * {@code 6 · layers · seqLen · dim} (scores and weighted values, each position seeing half the
+     * sequence on average). The classifier's recomputation in the backward pass is not counted.
+     */
+    public double trainingFlopsPerToken(int seqLen) {
+        long perLayer = 2L * dim * dim + 2L * kvDim() * dim + 3L * ffnDim * dim;
+        long matrices = layers * perLayer + (long) vocabularySize * dim;
+        return 6.0 * matrices + 6.0 * layers * seqLen * dim;
+    }
+
     private static void positive(String what, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(what + " must be positive, got " + value);

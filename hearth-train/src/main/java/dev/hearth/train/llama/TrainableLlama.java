@@ -101,7 +101,7 @@ public final class TrainableLlama {
         this.N = Math.multiplyExact(batch, seqLen);
         this.kernels = kernels;
         this.chunkRows = (int) Math.max(1, Math.min(N, classifierFloats / shape.vocabularySize()));
-        this.crossEntropy = new CrossEntropy(pool, chunkRows);
+        this.crossEntropy = new CrossEntropy(pool, kernels, chunkRows);
         int L = shape.layers();
         int dim = shape.dim();
         int kv = shape.kvDim();
@@ -123,7 +123,7 @@ public final class TrainableLlama {
         this.h = new float[L][N * ffn];
         this.attention = new CausalSelfAttention[L];
         for (int l = 0; l < L; l++) {
-            attention[l] = new CausalSelfAttention(pool, batch, seqLen, shape.heads(), shape.kvHeads(), shape.headDim());
+            attention[l] = new CausalSelfAttention(pool, kernels, batch, seqLen, shape.heads(), shape.kvHeads(), shape.headDim());
         }
         this.xnf = new float[N * dim];
         this.rstdf = new float[N];
@@ -226,7 +226,6 @@ public final class TrainableLlama {
         Arrays.fill(dxn, 0f);
         for (int from = 0; from < counted; from += chunkRows) {
             int n = classify(from);
-            crossEntropy.forward(logits, chunkTargets, n, s.vocabularySize()); // each row's log-sum-exp again
             crossEntropy.backward(logits, chunkTargets, n, s.vocabularySize(), lossScale / counted); // := dlogits
             Arrays.fill(chunkGrad, 0, n * dim, 0f);
             w.output().backward(kernels, chunkGrad, logits, chunkInput, n);

@@ -61,9 +61,9 @@ public final class FineTuning {
         default void step(Pretraining.Step step) {}
     }
 
-    /** What the run achieved. */
+    /** What the run achieved; {@code tokensPerSecond} counts the conversations' tokens, not the padding. */
     public record Result(Path adapter, int examples, int steps, double firstLoss, double lastLoss, long parameters,
-            double seconds) {}
+            double seconds, double tokensPerSecond) {}
 
     private FineTuning() {}
 
@@ -142,8 +142,9 @@ public final class FineTuning {
                 }
             }
             LoraAdapters.write(adapter.toAdapter(), output);
-            return new Result(output, examples.size(), steps, first, loss, adapter.values().length,
-                    (System.nanoTime() - started) / 1e9);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Result(output, examples.size(), steps, first, loss, adapter.values().length, seconds,
+                    tokens / seconds);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.train.nn;
 
+import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.compute.kernels.WorkerPool;
 import java.util.Arrays;
 
@@ -18,6 +19,7 @@ import java.util.Arrays;
  */
 public final class CausalSelfAttention {
     private final WorkerPool pool;
+    private final Kernels kernels;
     private final int B;
     private final int T;
     private final int heads;
@@ -37,8 +39,11 @@ public final class CausalSelfAttention {
     private float[] dk;
     private float[] dv;
 
-    public CausalSelfAttention(WorkerPool pool, int batch, int seqLen, int heads, int kvHeads, int headDim) {
+    /** @param kernels for the dot products (called from the pool's threads: they must not use the pool) */
+    public CausalSelfAttention(WorkerPool pool, Kernels kernels, int batch, int seqLen, int heads, int kvHeads,
+            int headDim) {
         this.pool = pool;
+        this.kernels = kernels;
         this.B = batch;
         this.T = seqLen;
         this.heads = heads;
@@ -95,11 +100,7 @@ public final class CausalSelfAttention {
                     float max = Float.NEGATIVE_INFINITY;
                     for (int i = 0; i <= t; i++) {
                         int kAt = (b * T + i) * kvWidth + g * hd;
-                        float s = 0f;
-                        for (int j = 0; j < hd; j++) {
-                            s += q[qAt + j] * k[kAt + j];
-                        }
-                        s *= scale;
+                        float s = kernels.dot(q, qAt, k, kAt, hd) * scale;
                         probs[pAt + i] = s;
                         max = Math.max(max, s);
                     }
@@ -148,9 +149,8 @@ public final class CausalSelfAttention {
                     for (int i = 0; i <= t; i++) {
                         int vAt = (b * T + i) * kvWidth + g * hd;
                         float p = probs[pAt + i];
-                        float d = 0f;
+                        float d = kernels.dot(dOut, qAt, v, vAt, hd);
                         for (int j = 0; j < hd; j++) {
-                            d += dOut[qAt + j] * v[vAt + j];
                             dv[vAt + j] += p * dOut[qAt + j];
                         }
                         dp[i] = d;

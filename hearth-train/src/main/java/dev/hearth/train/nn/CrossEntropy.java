@@ -1,15 +1,17 @@
 package dev.hearth.train.nn;
 
+import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.compute.kernels.WorkerPool;
 
 /**
  * Softmax cross-entropy of rows of logits against target ids, a target below 0 marking a row that
- * does not count (padding, or a prompt token in fine-tuning). The forward pass keeps each row's
- * log-sum-exp; the backward pass turns the logits into their gradient in place.
+ * does not count (padding, or a prompt token in fine-tuning). Both passes turn the logits into
+ * probabilities in place ({@link Kernels#softmax}, the vectorized exponential); the backward pass
+ * then makes them the gradient. A caller that needs the logits again computes them again.
  */
 public final class CrossEntropy {
     private final WorkerPool pool;
-    private final float[] logSumExp;
+    private final Kernels kernels;
     private final double[] rowLoss;
     private final WorkerPool.Range forwardTask = this::forwardRange;
     private final WorkerPool.Range backwardTask = this::backwardRange;
@@ -18,13 +20,17 @@ public final class CrossEntropy {
     private int vocab;
     private float factor;
 
-    public CrossEntropy(WorkerPool pool, int maxRows) {
+    /** @param kernels for the softmax (called from the pool's threads: they must not use the pool) */
+    public CrossEntropy(WorkerPool pool, Kernels kernels, int maxRows) {
         this.pool = pool;
-        this.logSumExp = new float[maxRows];
+        this.kernels = kernels;
         this.rowLoss = new double[maxRows];
     }
 
-    /** The summed loss {@code Σ (lse(logits_r) − logits_r[target_r])} over rows that count. */
+    /**
+     * The summed loss {@code Σ −log softmax(logits_r)[target_r]} over rows that count; leaves the
+     * probabilities in {@code logits}.
+     */
     public double forward(float[] logits, int[] targets, int rows, int vocab) {
         this.logits = logits;
         this.targets = targets;
@@ -44,7 +50,7 @@ public final class CrossEntropy {
 
     /**
      * Replaces the logits with {@code d(factor · loss)/d(logits) = factor · (softmax − onehot)},
-     * zero for rows that do not count.
+     * zero for rows that do not count. Takes the logits, not {@link #forward}'s probabilities.
      */
     public void backward(float[] logits, int[] targets, int rows, int vocab, float factor) {
         this.logits = logits;
@@ -61,19 +67,14 @@ public final class CrossEntropy {
 
     private void forwardRange(int from, int to) {
         for (int r = from; r < to; r++) {
-            int base = r * vocab;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < vocab; j++) {
-                max = Math.max(max, logits[base + j]);
-            }
-            float sum = 0f;
-            for (int j = 0; j < vocab; j++) {
-                sum += (float) Math.exp(logits[base + j] - max);
-            }
-            float lse = max + (float) Math.log(sum);
-            logSumExp[r] = lse;
             int target = targets[r];
-            rowLoss[r] = target < 0 ? 0 : lse - logits[base + target];
+            if (target < 0) {
+                rowLoss[r] = 0;
+                continue;
+            }
+            kernels.softmax(logits, r * vocab, vocab);
+            // a probability that underflows to 0 counts as the smallest float's: a loss of about 103 nats
+            rowLoss[r] = -Math.log(Math.max(logits[r * vocab + target], Float.MIN_VALUE));
         }
     }
 
@@ -85,10 +86,8 @@ public final class CrossEntropy {
                 java.util.Arrays.fill(logits, base, base + vocab, 0f);
                 continue;
             }
-            float lse = logSumExp[r];
-            for (int j = 0; j < vocab; j++) {
-                logits[base + j] = factor * (float) Math.exp(logits[base + j] - lse);
-            }
+            kernels.softmax(logits, base, vocab);
+            kernels.scale(logits, base, factor, vocab);
             logits[base + target] -= factor;
         }
     }

@@ -113,7 +113,7 @@ class LayerGradientsTest {
         float[] k = gaussian(random, B * T * kvHeads * hd, 1);
         float[] v = gaussian(random, B * T * kvHeads * hd, 1);
         float[] r = gaussian(random, B * T * heads * hd, 1);
-        CausalSelfAttention attention = new CausalSelfAttention(pool, B, T, heads, kvHeads, hd);
+        CausalSelfAttention attention = new CausalSelfAttention(pool, kernels, B, T, heads, kvHeads, hd);
         float[] out = new float[q.length];
         attention.forward(out, q, k, v);
         assertClose(out, Reference64.attention(toDouble(q), toDouble(k), toDouble(v), B, T, heads, kvHeads, hd));
@@ -156,12 +156,12 @@ class LayerGradientsTest {
         int vocab = 9;
         float[] logits = gaussian(random, rows * vocab, 3);
         int[] targets = {2, -1, 8, 0};
-        CrossEntropy ce = new CrossEntropy(pool, rows);
-        double loss = ce.forward(logits, targets, rows, vocab);
+        CrossEntropy ce = new CrossEntropy(pool, kernels, rows);
         double[] l64 = toDouble(logits);
+        float[] d = logits.clone();
+        double loss = ce.forward(logits, targets, rows, vocab); // leaves probabilities in logits
         assertThat(loss).isCloseTo(Reference64.crossEntropy(l64, targets, rows, vocab),
                 org.assertj.core.data.Offset.offset(1e-5));
-        float[] d = logits.clone();
         ce.backward(d, targets, rows, vocab, 0.5f);
         check("cross-entropy logits", ls -> 0.5 * Reference64.crossEntropy(ls, targets, rows, vocab), l64, d, 0, null);
     }
