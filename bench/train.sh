@@ -9,7 +9,9 @@
 #
 # The data is generated (bench/train/corpus.mjs: short English and Chinese stories, and chat
 # JSONL); the tokenizer is trained on it first (8192 tokens). Throughput excludes tokenizing and
-# evaluation. --smoke runs the pipeline in seconds on the tiny preset and the tiny synthetic
+# evaluation. Then llama.cpp (node-llama-cpp, bench/llamacpp: run npm ci there first) loads the
+# trained tiny model and an adapter fine-tuned on it, and must continue a prompt with the same
+# greedy text as Hearth; a difference fails the script. --smoke runs the pipeline in seconds on the tiny preset and the tiny synthetic
 # model (CI calls it); its numbers mean nothing. Files go to a temporary folder, deleted after;
 # the qwen2.5-0.5b model is generated once into bench/models/.
 set -euo pipefail
@@ -39,7 +41,7 @@ trap 'rm -rf "$work"' EXIT
 
 stories=20000; chats=64; vocab=8192; presets="tiny 20m"; lora_model="$root/bench/models/qwen2.5-0.5b-q8_0.gguf"
 if [ "$smoke" = 1 ]; then
-  stories=300; chats=8; vocab=600; presets="tiny"; steps_tiny=3; steps_lora=2; lora_model="$work/tiny-q8_0.gguf"
+  stories=1500; chats=32; vocab=600; presets="tiny"; steps_tiny=150; steps_lora=2; lora_model="$work/tiny-q8_0.gguf"
 fi
 
 node "$root/bench/train/corpus.mjs" --stories "$stories" > "$work/stories.txt"
@@ -89,3 +91,24 @@ tps=$(echo "$line" | sed -n 's/.*, \([0-9]*\) tokens\/s$/\1/p')
 loss=$(echo "$line" | sed -n 's/.*loss \([0-9.]*\) -> \([0-9.]*\).*/\1 → \2/p')
 params=$(sed -n 's/.*; \([0-9.]*[KMG]*\) adapter parameters.*/\1 (adapter)/p' "$work/lora.err")
 echo "| finetune $(basename "$lora_model" .gguf), LoRA r8 | $params | $steps_lora | $tps | | | $loss |"
+
+# llama.cpp loads what Hearth trained: the tiny model, and an adapter fine-tuned on it
+same_as_llama_cpp() { # MODEL PROMPT [ADAPTER]
+  local lora_hearth=() lora_node=()
+  if [ -n "${3:-}" ]; then lora_hearth=(--lora "$3"); lora_node=(--lora "$3"); fi
+  local ours theirs
+  ours="$2$(hearth generate "$1" --special -p "$2" -n 12 --temp 0 "${lora_hearth[@]}" 2>/dev/null)"
+  theirs=$(node "$root/bench/llamacpp/generate.mjs" "$1" "$2" 12 -t "$threads" "${lora_node[@]}" 2>/dev/null)
+  if [ "$ours" != "$theirs" ]; then
+    printf 'train.sh: llama.cpp continues differently from Hearth (%s):\n  hearth:    %s\n  llama.cpp: %s\n' \
+      "$(basename "$1")${3:+ with $(basename "$3")}" "$ours" "$theirs" >&2
+    exit 1
+  fi
+}
+hearth finetune "$work/tiny.gguf" --data "$work/chat.jsonl" -o "$work/tiny-adapter.gguf" --steps 60 --lr 0.01 \
+  --threads "$threads" >/dev/null 2>&1
+same_as_llama_cpp "$work/tiny.gguf" "Lily had a"
+chat=$'<|im_start|>user\nWhere did Mia take the kite?<|im_end|>\n<|im_start|>assistant\n'
+same_as_llama_cpp "$work/tiny.gguf" "$chat" "$work/tiny-adapter.gguf"
+echo
+echo "llama.cpp: loads the trained tiny model and its fine-tuned adapter, and continues prompts with Hearth's greedy text"

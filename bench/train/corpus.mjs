@@ -52,9 +52,10 @@ if (mode === '--stories') {
   process.stdout.write(out.join('\n'));
 } else if (mode === '--chat') {
   for (let i = 0; i < count; i++) {
-    const n = pick(en.names), t = pick(en.things), p = pick(en.places);
+    // the place follows from the thing, so a fine-tuned model answers with confidence
+    const n = pick(en.names), i = Number(next() % BigInt(en.things.length));
+    const t = en.things[i], p = en.places[i % en.places.length];
     const messages = [
-      { role: 'system', content: 'You answer in one short sentence.' },
       { role: 'user', content: `Where did ${n} take the ${t}?` },
       { role: 'assistant', content: `${n} took the ${t} to the ${p}.` },
     ];
