@@ -49,11 +49,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> inputs = new ArrayList<>(List.of(base));
         adapters.forEach(a -> inputs.add(a.path()));
-        for (Path input : inputs) {
-            if (Files.exists(output) && Files.exists(input) && Files.isSameFile(input, output)) {
-                throw new IOException(output + ": is an input of the merge; write the merged model to another file");
-            }
-        }
+        OutputFiles.refuseToReplaceAnInput(output, inputs, "an input of the merge");
         OutputFiles.checkWritable(output, force);
         List<ScaledLora> read = new ArrayList<>();
         for (LoraFile adapter : adapters) {

@@ -5,7 +5,6 @@ import dev.hearth.train.Pretraining;
 import dev.hearth.train.data.TrainingDataException;
 import dev.hearth.train.lora.FineTuning;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -93,12 +92,8 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputFiles.refuseToReplaceAnInput(output, java.util.List.of(base, data), "the base model or the data");
         OutputFiles.checkWritable(output, force);
-        for (Path input : new Path[] {base, data}) {
-            if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), output + " is one of the inputs");
-            }
-        }
         if (!onError.equals("stop") && !onError.equals("skip")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--on-error takes stop or skip, got " + onError);
         }

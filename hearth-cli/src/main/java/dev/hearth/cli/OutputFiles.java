@@ -22,4 +22,16 @@ final class OutputFiles {
             throw new FileAlreadyExistsException(output.toString(), null, "already exists (use --force to replace it)");
         }
     }
+
+    /**
+     * Fails when {@code output} is one of {@code inputs} (even {@code --force} does not let a command
+     * replace what it reads), saying what the input is, e.g. "one of the corpus files".
+     */
+    static void refuseToReplaceAnInput(Path output, Iterable<Path> inputs, String whatTheInputIs) throws IOException {
+        for (Path input : inputs) {
+            if (Files.exists(output) && Files.exists(input) && Files.isSameFile(input, output)) {
+                throw new IOException(output + ": is " + whatTheInputIs + "; refusing to overwrite an input");
+            }
+        }
+    }
 }

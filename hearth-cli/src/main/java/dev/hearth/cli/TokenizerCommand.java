@@ -9,7 +9,6 @@ import dev.hearth.train.tokenizer.TrainingResult;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +74,7 @@ final class TokenizerCommand implements Runnable {
             Corpus corpus = Corpus.of(inputs);
             Path config = TrainedTokenizer.configBeside(output);
             for (Path target : List.of(output, config)) {
-                refuseToOverwriteAnInput(corpus, target);
+                OutputFiles.refuseToReplaceAnInput(target, corpus.files(), "one of the corpus files");
                 OutputFiles.checkWritable(target, force);
             }
             PrintWriter err = spec.commandLine().getErr();
@@ -121,14 +120,6 @@ final class TokenizerCommand implements Runnable {
             }
         }
 
-        /** Even --force does not let the output replace a file it is learning from. */
-        private static void refuseToOverwriteAnInput(Corpus corpus, Path target) throws IOException {
-            for (Path input : corpus.files()) {
-                if (Files.exists(target) && Files.isSameFile(input, target)) {
-                    throw new IOException(target + ": is one of the corpus files; refusing to overwrite an input");
-                }
-            }
-        }
     }
 
     /** Progress on standard error: redrawn in place on a terminal, a line per file and per 1,000 merges elsewhere. */

@@ -75,6 +75,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where the tokenized corpus is kept while training (default: beside MODEL.gguf).")
     Path workDir;
 
+    @Option(names = "--on-error", defaultValue = "stop", paramLabel = "stop|skip",
+            description = "A JSONL line that cannot be used stops the run, or is skipped with a message "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String onError;
+
     @Option(names = "--force", description = "Replace MODEL.gguf if it exists.")
     boolean force;
 
@@ -88,10 +93,9 @@ final class TrainCommand implements Callable<Integer> {
         if (n < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + n);
         }
-        for (Path input : data) {
-            if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), output + " is one of the --data inputs");
-            }
+        OutputFiles.refuseToReplaceAnInput(output, data, "one of the --data inputs");
+        if (!onError.equals("stop") && !onError.equals("skip")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--on-error takes stop or skip, got " + onError);
         }
         TrainConfig settings = TrainConfig.load(config, overrides);
         PrintWriter out = spec.commandLine().getOut();
@@ -100,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
         Path work = workDir != null ? workDir : output.toAbsolutePath().getParent();
         Progress progress = new Progress(err, System.console() != null);
         Pretraining.Result result = Pretraining.run(settings, vocabulary, data, output,
-                new Pretraining.Options(n, checkpoint, resume, work, 0), progress);
+                new Pretraining.Options(n, checkpoint, resume, work, 0, onError.equals("skip")), progress);
         progress.finish();
         out.printf(Locale.ROOT, "wrote %s: %d steps, %s tokens, train loss %.3f, held-out loss %.3f (unigram baseline "
                         + "%.3f), %.1f min, %.0f tokens/s (%.2f GFLOP/s)%n", result.model(), result.steps(),
@@ -179,6 +183,11 @@ final class TrainCommand implements Callable<Integer> {
         public void evaluated(long step, double heldOutLoss) {
             line(String.format(Locale.ROOT, "step %d: held-out loss %.3f (unigram baseline %.3f)", step, heldOutLoss,
                     baseline));
+        }
+
+        @Override
+        public void skipped(dev.hearth.train.data.TrainingDataException problem) {
+            line("skipped " + problem.getMessage());
         }
 
         @Override

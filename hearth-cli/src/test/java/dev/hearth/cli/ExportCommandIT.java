@@ -74,8 +74,8 @@ class ExportCommandIT {
         for (String input : new String[] {stories, first}) {
             CliRun run = CliRun.of("export", "--merge", stories, first, "-o", input, "--force");
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err()).isEqualTo("hearth: " + input + ": is an input of the merge; write the merged model"
-                    + " to another file\n");
+            assertThat(run.err()).isEqualTo("hearth: " + input + ": is an input of the merge; refusing to overwrite"
+                    + " an input\n");
         }
         assertThat(Files.readAllBytes(Path.of(first))).isEqualTo(before);
     }

@@ -62,6 +62,21 @@ class TrainCommandIT {
     }
 
     @Test
+    void withOnErrorSkipABadLineIsReportedAndLeftOut() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            lines.append(i == 7 ? "{\"txt\": \"typo\"}" : "{\"text\": \"Tom had a ball. Tom liked the ball.\"}").append('\n');
+        }
+        Path jsonl = Files.writeString(dir.resolve("docs.jsonl"), lines);
+        CliRun run = CliRun.of("train", "--config", "tiny", "--set", "steps=2", "--set", "seq_len=16", "--data",
+                jsonl.toString(), "--tokenizer", vocabulary.toString(), "-o", dir.resolve("m.gguf").toString(),
+                "--on-error", "skip");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("skipped " + jsonl + ":8: expected an object with a string field \"text\"")
+                .contains("corpus of 199 documents");
+    }
+
+    @Test
     void anUnknownConfigFieldIsNamed() throws Exception {
         CliRun run = CliRun.of("train", "--config", "tiny", "--set", "dimm=32", "--data", corpus.toString(),
                 "--tokenizer", vocabulary.toString(), "-o", dir.resolve("m.gguf").toString());

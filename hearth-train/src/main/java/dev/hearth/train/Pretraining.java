@@ -4,6 +4,7 @@ import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.compute.kernels.WorkerPool;
 import dev.hearth.train.data.SplitMix64;
 import dev.hearth.train.data.TokenCorpus;
+import dev.hearth.train.data.TrainingDataException;
 import dev.hearth.train.llama.Initialization;
 import dev.hearth.train.llama.LlamaGguf;
 import dev.hearth.train.llama.LlamaParameters;
@@ -39,6 +40,9 @@ public final class Pretraining {
         default void evaluated(long step, double heldOutLoss) {}
 
         default void checkpointed(long step, Path file) {}
+
+        /** A JSONL line left out of the corpus, when the options skip bad lines. */
+        default void skipped(TrainingDataException problem) {}
     }
 
     /** The run's scale, told once the corpus is tokenized. */
@@ -57,8 +61,10 @@ public final class Pretraining {
      * @param workDir where the tokenized corpus is kept while training
      * @param stopAfter stop (with a checkpoint, without writing the model) once this many steps are
      *     done, as an interrupted run would; 0 to run to the end
+     * @param skipBadLines leave out (and report) a JSONL line that cannot be used, rather than stop
      */
-    public record Options(int threads, Path checkpoint, Path resumeFrom, Path workDir, long stopAfter) {}
+    public record Options(int threads, Path checkpoint, Path resumeFrom, Path workDir, long stopAfter,
+            boolean skipBadLines) {}
 
     /**
      * What the run achieved; {@code model} is null when it stopped early.
@@ -84,7 +90,12 @@ public final class Pretraining {
         int T = config.seqLen();
         try (WorkerPool pool = new WorkerPool(options.threads());
                 TokenCorpus corpus = TokenCorpus.build(data, tokenizer.tokenizer(), options.workDir(), config.heldOut(),
-                        T + 1, listener::tokenizing)) {
+                        T + 1, listener::tokenizing, problem -> {
+                            if (!options.skipBadLines()) {
+                                throw problem;
+                            }
+                            listener.skipped(problem);
+                        })) {
             LlamaParameters parameters = new LlamaParameters(config.shape(tokenizer.vocabularySize()));
             TrainableLlama model = new TrainableLlama(parameters.shape(), parameters.weights(), B, T,
                     Kernels.vectorized(pool), pool);

@@ -22,7 +22,7 @@ class PretrainingTest {
         TrainConfig config = TrainConfig.load("tiny", Map.of());
         Path output = dir.resolve("tiny.gguf");
         Pretraining.Result result = Pretraining.run(config, tokenizer, List.of(corpus), output,
-                new Pretraining.Options(2, null, null, dir, 0), new Pretraining.Listener() {});
+                new Pretraining.Options(2, null, null, dir, 0, false), new Pretraining.Listener() {});
         System.out.printf("tiny preset: %d steps, train loss %.3f, held-out %.3f, unigram baseline %.3f, %.1f s%n",
                 result.steps(), result.trainLoss(), result.heldOutLoss(), result.unigramBaseline(), result.seconds());
         assertThat(result.model()).isEqualTo(output);
@@ -39,19 +39,19 @@ class PretrainingTest {
                 "grad_accum", "2", "batch_size", "2", "seq_len", "32"));
         // the same file name in two folders: general.name comes from it
         Path straight = Files.createDirectories(dir.resolve("straight")).resolve("model.gguf");
-        Pretraining.run(config, tokenizer, List.of(corpus), straight, new Pretraining.Options(2, null, null, dir, 0),
+        Pretraining.run(config, tokenizer, List.of(corpus), straight, new Pretraining.Options(2, null, null, dir, 0, false),
                 new Pretraining.Listener() {});
 
         Path resumed = Files.createDirectories(dir.resolve("resumed")).resolve("model.gguf");
         Path checkpoint = dir.resolve("run.ckpt");
         Pretraining.Result first = Pretraining.run(config, tokenizer, List.of(corpus), resumed,
-                new Pretraining.Options(2, checkpoint, null, dir, 7), new Pretraining.Listener() {});
+                new Pretraining.Options(2, checkpoint, null, dir, 7, false), new Pretraining.Listener() {});
         assertThat(first.model()).isNull();
         assertThat(first.steps()).isEqualTo(7);
         assertThat(resumed).doesNotExist();
         // a different thread count on resumption: the kernels' sums do not depend on it
         Pretraining.Result second = Pretraining.run(config, tokenizer, List.of(corpus), resumed,
-                new Pretraining.Options(1, checkpoint, checkpoint, dir, 0), new Pretraining.Listener() {});
+                new Pretraining.Options(1, checkpoint, checkpoint, dir, 0, false), new Pretraining.Listener() {});
         assertThat(second.steps()).isEqualTo(12);
         assertThat(java.util.Arrays.equals(Files.readAllBytes(resumed), Files.readAllBytes(straight)))
                 .as("the resumed run's model is byte-identical to the uninterrupted run's").isTrue();
@@ -66,14 +66,14 @@ class PretrainingTest {
         TrainConfig config = TrainConfig.load("tiny", small);
         Path checkpoint = dir.resolve("run.ckpt");
         Pretraining.run(config, tokenizer, List.of(corpus), dir.resolve("m.gguf"),
-                new Pretraining.Options(1, checkpoint, null, dir, 2), new Pretraining.Listener() {});
+                new Pretraining.Options(1, checkpoint, null, dir, 2, false), new Pretraining.Listener() {});
         TrainConfig changed = TrainConfig.load("tiny", Map.of("steps", "4", "batch_size", "2", "seq_len", "16",
                 "learning_rate", "0.01"));
         assertThatThrownBy(() -> Pretraining.run(changed, tokenizer, List.of(corpus), dir.resolve("m.gguf"),
-                new Pretraining.Options(1, checkpoint, checkpoint, dir, 0), new Pretraining.Listener() {}))
+                new Pretraining.Options(1, checkpoint, checkpoint, dir, 0, false), new Pretraining.Listener() {}))
                 .hasMessageContaining("run.ckpt").hasMessageContaining("another config");
         assertThatThrownBy(() -> Pretraining.run(config, tokenizer, List.of(other), dir.resolve("m.gguf"),
-                new Pretraining.Options(1, checkpoint, checkpoint, dir, 0), new Pretraining.Listener() {}))
+                new Pretraining.Options(1, checkpoint, checkpoint, dir, 0, false), new Pretraining.Listener() {}))
                 .hasMessageContaining("run.ckpt").hasMessageContaining("training data differs");
         Files.write(dir.resolve("bad.ckpt"), new byte[] {1, 2, 3});
         assertThatThrownBy(() -> Checkpoint.read(dir.resolve("bad.ckpt"))).hasMessageContaining("bad.ckpt");
@@ -90,7 +90,7 @@ class PretrainingTest {
         TrainConfig config = TrainConfig.load("tiny", Map.of("steps", "5", "batch_size", "1", "seq_len", "24",
                 "tied_embeddings", "false"));
         Path output = dir.resolve("m.gguf");
-        Pretraining.run(config, tokenizer, List.of(corpus), output, new Pretraining.Options(1, null, null, dir, 0),
+        Pretraining.run(config, tokenizer, List.of(corpus), output, new Pretraining.Options(1, null, null, dir, 0, false),
                 new Pretraining.Listener() {});
         // the same parameters, read back from the GGUF, in the training model and in Hearth's decoder
         try (var pool = new dev.hearth.compute.kernels.WorkerPool(1);

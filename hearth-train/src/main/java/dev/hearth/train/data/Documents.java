@@ -61,8 +61,11 @@ public final class Documents {
         return name.endsWith(".txt") || name.endsWith(".md") || name.endsWith(".jsonl");
     }
 
-    /** Streams every document of {@code file} into {@code sink}. */
-    public static void read(Path file, Sink sink) {
+    /**
+     * Streams every document of {@code file} into {@code sink}; a JSONL line that is not an object
+     * with a string {@code text} goes to {@code badLine}, which throws it to stop or keeps it to skip.
+     */
+    public static void read(Path file, Sink sink, Consumer<TrainingDataException> badLine) {
         boolean jsonl = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl");
         long line = 0;
         try (BufferedReader reader = strictUtf8(file)) {
@@ -71,7 +74,14 @@ public final class Documents {
                 line++;
                 if (jsonl) {
                     if (!text.isBlank()) {
-                        sink.text(jsonText(file, line, text));
+                        String document;
+                        try {
+                            document = jsonText(file, line, text);
+                        } catch (TrainingDataException e) {
+                            badLine.accept(e);
+                            continue;
+                        }
+                        sink.text(document);
                         sink.endDocument();
                     }
                     continue;

@@ -50,11 +50,13 @@ public final class TokenCorpus implements AutoCloseable {
      *
      * @param minWindow the tokens one training window needs ({@code seqLen + 1}): both parts must hold one
      * @param progress told the tokens written so far after each piece of text
+     * @param badLine given each JSONL line that cannot be used: throws it to stop, or keeps it to skip the line
      * @throws TrainingDataException naming the file (and line) that cannot be used, or when the
      *     corpus is too small
      */
     public static TokenCorpus build(List<Path> inputs, Tokenizer tokenizer, Path workDir, double heldOutFraction,
-            int minWindow, LongConsumer progress) throws IOException {
+            int minWindow, LongConsumer progress, java.util.function.Consumer<TrainingDataException> badLine)
+            throws IOException {
         if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
             throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + heldOutFraction);
         }
@@ -86,7 +88,7 @@ public final class TokenCorpus implements AutoCloseable {
                         written[1]++;
                     }
                     open[0] = false;
-                }));
+                }), badLine);
             }
         } catch (RuntimeException | IOException e) {
             Files.deleteIfExists(file);
