@@ -35,7 +35,8 @@ final class StepAllocation {
             int[] targets = new int[B * T];
             for (int round = 0; round < 20; round++) {
                 long[] ids = threads.getAllThreadIds();
-                long before = Arrays.stream(threads.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+                long[] beforeEach = threads.getThreadAllocatedBytes(ids);
+                long before = Arrays.stream(beforeEach).filter(b -> b > 0).sum();
                 for (int step = 0; step < STEPS; step++) {
                     for (int i = 0; i < tokens.length; i++) {
                         tokens[i] = random.nextInt(shape.vocabularySize());
@@ -47,8 +48,15 @@ final class StepAllocation {
                     dev.hearth.train.optim.AdamW.clipGradients(parameters.gradients(), 1);
                     adam.step(parameters.values(), parameters.gradients(), 1e-3f);
                 }
-                long after = Arrays.stream(threads.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+                long[] afterEach = threads.getThreadAllocatedBytes(ids);
+                long after = Arrays.stream(afterEach).filter(b -> b > 0).sum();
                 System.out.printf("round %d: %d bytes per step%n", round, (after - before) / STEPS);
+                for (int t = 0; t < ids.length; t++) {
+                    if (afterEach[t] - beforeEach[t] > 0) {
+                        System.out.printf("   %s: %d%n", threads.getThreadInfo(ids[t]).getThreadName(),
+                                (afterEach[t] - beforeEach[t]) / STEPS);
+                    }
+                }
             }
         }
     }
