@@ -129,6 +129,14 @@ public interface Kernels {
     /** {@code y[i] += x[i]}. */
     void add(float[] y, int yOffset, float[] x, int xOffset, int n);
 
+    /**
+     * {@code y[i] += a · x[i]}, each element rounded once (a fused multiply-add in the vector
+     * kernels and {@link Math#fma} in the reference, so both give the same bits). Training's
+     * attention is made of these; {@code y} and {@code x} may be the same array only at disjoint
+     * ranges.
+     */
+    void addScaled(float[] y, int yOffset, float a, float[] x, int xOffset, int n);
+
     /** {@code y[i] *= factor}. */
     void scale(float[] y, int offset, float factor, int n);
 

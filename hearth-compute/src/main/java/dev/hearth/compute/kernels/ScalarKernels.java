@@ -228,6 +228,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void addScaled(float[] y, int yOffset, float a, float[] x, int xOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = Math.fma(a, x[xOffset + i], y[yOffset + i]);
+        }
+    }
+
+    @Override
     public void add(float[] y, int yOffset, float[] x, int xOffset, int n) {
         for (int i = 0; i < n; i++) {
             y[yOffset + i] += x[xOffset + i];

@@ -401,6 +401,21 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void addScaled(float[] y, int yOffset, float a, float[] x, int xOffset, int n) {
+        FloatVector factor = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).fma(factor, FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        if (i < n) { // the tail masked rather than scalar: the same fused rounding as the vectors
+            VectorMask<Float> inRange = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOffset + i, inRange).fma(factor, FloatVector.fromArray(F, y, yOffset + i, inRange))
+                    .intoArray(y, yOffset + i, inRange);
+        }
+    }
+
+    @Override
     public void scale(float[] y, int offset, float factor, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The backward products of a matrix product, vectorized against the scalar reference and both
- * against the exact sums in double: {@code dx += dy·W} for weights of every type (fine-tuning
+ * The backward products of a matrix product (and {@code addScaled}, training attention's
+ * multiply-add), vectorized against the scalar reference and both against the exact sums in double: {@code dx += dy·W} for weights of every type (fine-tuning
  * reads frozen quantized weights) and {@code dW += dyᵀ·x}. Sizes straddle the kernels' tiles (32
  * rows, 256 columns, 4 weight rows) and the vector width. The bound is the one
  * {@link VectorKernelsTest} explains: {@code 2·(n + 16)·2^-24·Σ|terms|} with the accumulated value
@@ -135,6 +135,24 @@ class MatMulBackwardTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void addScaledIsTheReferencesFusedMultiplyAddBitForBit() {
+        Random random = new Random(9);
+        for (int n : new int[] {0, 1, 7, 16, 33, 64, 100}) {
+            float[] x = withOffset(2, RandomTensors.gaussian(random, n));
+            float[] start = withOffset(5, RandomTensors.gaussian(random, n + 1));
+            float[] expected = start.clone();
+            float[] actual = start.clone();
+            REFERENCE.addScaled(expected, 5, -0.75f, x, 2, n);
+            one.addScaled(actual, 5, -0.75f, x, 2, n);
+            assertThat(actual).as("n = %d", n).isEqualTo(expected);
+            for (int i = 0; i < n; i++) {
+                assertThat(expected[5 + i]).isEqualTo(Math.fma(-0.75f, x[2 + i], start[5 + i]));
+            }
+            assertThat(actual[5 + n]).isEqualTo(start[5 + n]); // nothing past n is touched
         }
     }
 

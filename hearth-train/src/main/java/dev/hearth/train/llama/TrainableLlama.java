@@ -123,7 +123,7 @@ public final class TrainableLlama {
         this.h = new float[L][N * ffn];
         this.attention = new CausalSelfAttention[L];
         for (int l = 0; l < L; l++) {
-            attention[l] = new CausalSelfAttention(pool, batch, seqLen, shape.heads(), shape.kvHeads(), shape.headDim());
+            attention[l] = new CausalSelfAttention(pool, kernels, batch, seqLen, shape.heads(), shape.kvHeads(), shape.headDim());
         }
         this.xnf = new float[N * dim];
         this.rstdf = new float[N];

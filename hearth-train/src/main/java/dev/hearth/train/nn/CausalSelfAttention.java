@@ -1,5 +1,6 @@
 package dev.hearth.train.nn;
 
+import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.compute.kernels.WorkerPool;
 import java.util.Arrays;
 
@@ -17,10 +18,13 @@ import java.util.Arrays;
  * so their key and value gradients sum in a fixed order. Each task first copies its KV head's
  * keys (values in the backward pass) transposed, {@code [hd][T]}, so that a query's scores are
  * {@code hd} multiply-adds into a contiguous row of positions, which the JIT vectorizes, rather
- * than one short dot product per position.
+ * than one short dot product per position. Every multiply-add over a row is
+ * {@link Kernels#addScaled} (the JIT leaves such loops scalar when it cannot prove that the
+ * arrays differ).
  */
 public final class CausalSelfAttention {
     private final WorkerPool pool;
+    private final Kernels kernels;
     private final int B;
     private final int T;
     private final int heads;
@@ -41,8 +45,11 @@ public final class CausalSelfAttention {
     private float[] dk;
     private float[] dv;
 
-    public CausalSelfAttention(WorkerPool pool, int batch, int seqLen, int heads, int kvHeads, int headDim) {
+    /** @param kernels for the rows' multiply-adds (called from the pool's threads: they must not use the pool) */
+    public CausalSelfAttention(WorkerPool pool, Kernels kernels, int batch, int seqLen, int heads, int kvHeads,
+            int headDim) {
         this.pool = pool;
+        this.kernels = kernels;
         this.B = batch;
         this.T = seqLen;
         this.heads = heads;
@@ -102,11 +109,7 @@ public final class CausalSelfAttention {
                     // scores[0..t] = Σ_j (scale·q_j) · K[j][0..t]
                     Arrays.fill(probs, pAt, pAt + t + 1, 0f);
                     for (int j = 0; j < hd; j++) {
-                        float qj = q[qAt + j] * scale;
-                        int row = j * T;
-                        for (int i = 0; i <= t; i++) {
-                            probs[pAt + i] += qj * kt[row + i];
-                        }
+                        kernels.addScaled(probs, pAt, q[qAt + j] * scale, kt, j * T, t + 1);
                     }
                     float max = Float.NEGATIVE_INFINITY;
                     for (int i = 0; i <= t; i++) {
@@ -123,10 +126,7 @@ public final class CausalSelfAttention {
                     for (int i = 0; i <= t; i++) {
                         float p = probs[pAt + i] * inverse;
                         probs[pAt + i] = p;
-                        int vAt = (b * T + i) * kvWidth + g * hd;
-                        for (int j = 0; j < hd; j++) {
-                            out[qAt + j] += p * v[vAt + j];
-                        }
+                        kernels.addScaled(out, qAt, p, v, (b * T + i) * kvWidth + g * hd, hd);
                     }
                     Arrays.fill(probs, pAt + t + 1, pAt + T, 0f);
                 }
@@ -157,19 +157,13 @@ public final class CausalSelfAttention {
                     // dp[0..t] = Σ_j dOut_j · V[j][0..t]; dv_i += p_i dOut; Σ p_i dp_i for the softmax's backward
                     Arrays.fill(dp, 0, t + 1, 0f);
                     for (int j = 0; j < hd; j++) {
-                        float dj = dOut[qAt + j];
-                        int row = j * T;
-                        for (int i = 0; i <= t; i++) {
-                            dp[i] += dj * vt[row + i];
-                        }
+                        kernels.addScaled(dp, 0, dOut[qAt + j], vt, j * T, t + 1);
                     }
                     float weighted = 0f;
                     for (int i = 0; i <= t; i++) {
                         int vAt = (b * T + i) * kvWidth + g * hd;
                         float p = probs[pAt + i];
-                        for (int j = 0; j < hd; j++) {
-                            dv[vAt + j] += p * dOut[qAt + j];
-                        }
+                        kernels.addScaled(dv, vAt, p, dOut, qAt, hd);
                         weighted += p * dp[i];
                     }
                     Arrays.fill(dq, qAt, qAt + hd, 0f);
@@ -177,10 +171,8 @@ public final class CausalSelfAttention {
                         // d(score_i) = p_i (dp_i − Σ p dp), through the scale into q and k_i
                         float ds = probs[pAt + i] * (dp[i] - weighted) * scale;
                         int kAt = (b * T + i) * kvWidth + g * hd;
-                        for (int j = 0; j < hd; j++) {
-                            dq[qAt + j] += ds * k[kAt + j];
-                            dk[kAt + j] += ds * q[qAt + j];
-                        }
+                        kernels.addScaled(dq, qAt, ds, k, kAt, hd);
+                        kernels.addScaled(dk, kAt, ds, q, qAt, hd);
                     }
                 }
             }

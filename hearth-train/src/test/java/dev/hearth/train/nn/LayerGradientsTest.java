@@ -113,7 +113,7 @@ class LayerGradientsTest {
         float[] k = gaussian(random, B * T * kvHeads * hd, 1);
         float[] v = gaussian(random, B * T * kvHeads * hd, 1);
         float[] r = gaussian(random, B * T * heads * hd, 1);
-        CausalSelfAttention attention = new CausalSelfAttention(pool, B, T, heads, kvHeads, hd);
+        CausalSelfAttention attention = new CausalSelfAttention(pool, kernels, B, T, heads, kvHeads, hd);
         float[] out = new float[q.length];
         attention.forward(out, q, k, v);
         assertClose(out, Reference64.attention(toDouble(q), toDouble(k), toDouble(v), B, T, heads, kvHeads, hd));
