@@ -291,12 +291,4 @@ public final class TrainableLlama {
         System.arraycopy(xnf, row * s.dim(), chunkInput, 0, s.dim());
         w.output().forward(kernels, out, chunkInput, 1);
     }
-
-    public int batch() {
-        return B;
-    }
-
-    public int seqLen() {
-        return T;
-    }
 }

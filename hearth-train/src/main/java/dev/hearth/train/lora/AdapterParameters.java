@@ -152,12 +152,4 @@ final class AdapterParameters {
     float[] gradients() {
         return gradients;
     }
-
-    int rank() {
-        return rank;
-    }
-
-    float alpha() {
-        return alpha;
-    }
 }

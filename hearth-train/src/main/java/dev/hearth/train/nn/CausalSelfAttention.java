@@ -189,9 +189,4 @@ public final class CausalSelfAttention {
             }
         }
     }
-
-    /** The probabilities of the last forward pass, {@code [B][heads][T][T]}, zero above the diagonal. */
-    public float[] probabilities() {
-        return probs;
-    }
 }
