@@ -1,5 +1,7 @@
 package dev.hearth.compute.kernels;
 
+import static dev.hearth.compute.kernels.VectorKernels.F;
+import static dev.hearth.compute.kernels.VectorKernels.L;
 import static dev.hearth.compute.kernels.VectorKernels.TOKEN_BLOCK;
 import static dev.hearth.compute.kernels.VectorKernels.ceilDiv;
 
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorKernels}' bidirectional attention (an encoder's: every token sees every position),
@@ -27,9 +28,6 @@ import jdk.incubator.vector.VectorSpecies;
  * whichever tile computes it, so results are the same bits for any thread count and block split.
  */
 final class BidirectionalAttention {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
-            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
     /** Numbers the calls, so that a thread knows whether its buffers hold this call's KV head. */
     private static final AtomicLong CALLS = new AtomicLong();
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);

@@ -1,10 +1,12 @@
 package dev.hearth.compute.kernels;
 
+import static dev.hearth.compute.kernels.VectorKernels.F;
+import static dev.hearth.compute.kernels.VectorKernels.L;
+
 import dev.hearth.compute.tensor.Tensor;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The two products of a matrix product's backward pass, {@link Kernels#matMulBackwardInput} and
@@ -15,9 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
  * steps. Tasks and tiles are reused from call to call; a product allocates nothing.
  */
 final class MatMulBackward {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
-            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
     /** Rows of {@code W} dequantized together into a tile and used by every token. */
     private static final int TILE_ROWS = 32;
     /** Columns of a tile: a multiple of every format's block size (K-quants' 256 included). */

@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -45,9 +44,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements Kernels {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
+    /** The vector shape of every kernel here: the machine's preferred width, at most 512 bits. */
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
             ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
+    static final int L = F.length();
     /** Shuffles that bring lane {@code i + k} onto lane {@code i}, for the pairwise {@link #sum(FloatVector)}. */
     private static final VectorShuffle<Float> FOLD_8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
     private static final VectorShuffle<Float> FOLD_4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
@@ -272,7 +272,8 @@ final class VectorKernels implements Kernels {
         // second pass: after exp(), this method is too large for the JIT to inline more.
         for (i = 0; i < n; i += L) {
             VectorMask<Float> inRange = F.indexInRange(i, n);
-            exp(FloatVector.fromArray(F, x, offset + i, inRange).sub(max)).intoArray(x, offset + i, inRange);
+            VectorExp.exp(FloatVector.fromArray(F, x, offset + i, inRange).sub(max))
+                    .intoArray(x, offset + i, inRange);
         }
         float sum = sum(x, offset, n);
         i = 0;
@@ -309,7 +310,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, gateOffset + i);
-            FloatVector sigmoidDenominator = exp(g.neg()).add(1f);
+            FloatVector sigmoidDenominator = VectorExp.exp(g.neg()).add(1f);
             g.div(sigmoidDenominator).mul(FloatVector.fromArray(F, up, upOffset + i)).intoArray(gate, gateOffset + i);
         }
         for (; i < n; i++) {
@@ -325,7 +326,7 @@ final class VectorKernels implements Kernels {
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, offset + i);
             FloatVector inner = v.mul(sqrt2OverPi).mul(v.mul(v).mul(0.044715f).add(1f));
-            v.mul(0.5f).mul(tanh(inner).add(1f)).intoArray(x, offset + i);
+            v.mul(0.5f).mul(VectorExp.tanh(inner).add(1f)).intoArray(x, offset + i);
         }
         for (; i < n; i++) {
             float v = x[offset + i];
@@ -356,7 +357,7 @@ final class VectorKernels implements Kernels {
     private static void expOfMinusSquares(float[] x, int offset, int n, float[] e) {
         for (int i = 0; i <= n - L; i += L) {
             FloatVector a = FloatVector.fromArray(F, x, offset + i).mul(ScalarKernels.INVERSE_SQRT2).abs();
-            exp(a.mul(a).neg()).intoArray(e, i);
+            VectorExp.exp(a.mul(a).neg()).intoArray(e, i);
         }
     }
 
@@ -500,76 +501,6 @@ final class VectorKernels implements Kernels {
 
     private static FloatVector fold(FloatVector v, VectorShuffle<Float> shuffle) {
         return v.add(v.rearrange(shuffle));
-    }
-
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HIGH = 0.693359375f;    // few bits, so n · LN2_HIGH is exact
-    private static final float LN2_LOW = -2.12194440e-4f;
-    /** 1.5 · 2^23: adding it rounds a float of magnitude below 2^22 to an integer, kept in the low bits. */
-    private static final float ROUNDER = 0x1.8p23f;
-    private static final int ROUNDER_BITS = 0x4B400000;
-    private static final float EXP_OVERFLOW = 88.72283f;
-    private static final FloatVector MINUS_LN2_HIGH = FloatVector.broadcast(F, -LN2_HIGH);
-    private static final FloatVector MINUS_LN2_LOW = FloatVector.broadcast(F, -LN2_LOW);
-
-    /**
-     * {@code e^x} lane by lane, within about 1 ulp of {@link Math#exp}: Cephes' {@code expf} (a
-     * degree-6 polynomial on {@code x − n·ln 2}, scaled by {@code 2^n}) in basic IEEE operations
-     * only, so that it gives the same bits interpreted or compiled, unlike {@code lanewise(EXP)}.
-     * Overflows to infinity above 88.72; underflows gradually, to 0 below −104.
-     */
-    private static FloatVector exp(FloatVector x) {
-        FloatVector e = expFinite(x.max(-104f).min(EXP_OVERFLOW));
-        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_OVERFLOW));
-    }
-
-    // exp() in steps of at most 35 bytecodes each, so that C2 always inlines them (see sum)
-    private static FloatVector expFinite(FloatVector clamped) {
-        FloatVector rounded = clamped.fma(LOG2E, ROUNDER);
-        return scaleByPowerOfTwo(expPolynomial(reduce(clamped, rounded)), rounded);
-    }
-
-    /** {@code r = x − n·ln 2} with {@code n = rounded − ROUNDER}, in two steps (Cody and Waite). */
-    private static FloatVector reduce(FloatVector clamped, FloatVector rounded) {
-        FloatVector n = rounded.sub(ROUNDER);
-        return n.fma(MINUS_LN2_LOW, n.fma(MINUS_LN2_HIGH, clamped));
-    }
-
-    private static FloatVector expPolynomial(FloatVector r) {
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        return expPolynomialTail(r, p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f)));
-    }
-
-    private static FloatVector expPolynomialTail(FloatVector r, FloatVector p) {
-        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-        return expPolynomialEnd(r, p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f)));
-    }
-
-    private static FloatVector expPolynomialEnd(FloatVector r, FloatVector p) {
-        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        return p.fma(r.mul(r), r).add(1f);
-    }
-
-    /**
-     * {@code y · 2^n}, {@code n} in the low bits of {@code rounded}: 2^n as two factors, each a
-     * normal float for n in [-150, 128], so the product rounds once at most.
-     */
-    private static FloatVector scaleByPowerOfTwo(FloatVector y, FloatVector rounded) {
-        IntVector k = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
-        return scaleByPowersOfTwo(y, k, k.lanewise(VectorOperators.ASHR, 1));
-    }
-
-    private static FloatVector scaleByPowersOfTwo(FloatVector y, IntVector k, IntVector k1) {
-        return y.mul(powerOfTwo(k1)).mul(powerOfTwo(k.sub(k1)));
-    }
-
-    private static FloatVector powerOfTwo(IntVector k) {
-        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
-
-    /** {@code tanh(x) = 1 − 2 / (e^{2x} + 1)}, exact at ±∞; absolute error about 2^-23. */
-    private static FloatVector tanh(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(x.add(x)).add(1f)));
     }
 
     private static Map<GgmlType, MethodHandle> rangeKernels(String name, MethodType type) {

@@ -6,23 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The documents of a training corpus, streamed: text files ({@code .txt}, {@code .md}, any file
  * named explicitly) are one document each, read in pieces of about {@value #PIECE_CHARS}
  * characters cut at line ends; {@code .jsonl} files are one document per line, an object with a
- * {@code text} field. Folders are walked in path order for {@code .txt}, {@code .md} and
- * {@code .jsonl} files.
+ * {@code text} field. Which files a list of inputs means is {@link dev.hearth.train.tokenizer.Corpus}'s
+ * business.
  */
 public final class Documents {
     private static final int PIECE_CHARS = 1 << 16;
@@ -36,30 +32,6 @@ public final class Documents {
     }
 
     private Documents() {}
-
-    /** The files {@code inputs} name, folders expanded, in a stable order. */
-    public static List<Path> files(List<Path> inputs) {
-        List<Path> files = new ArrayList<>();
-        for (Path input : inputs) {
-            if (Files.isDirectory(input)) {
-                try (Stream<Path> walk = Files.walk(input)) {
-                    walk.filter(Files::isRegularFile).filter(Documents::isCorpusFile).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(input + ": cannot list the folder: " + e.getMessage(), e);
-                }
-            } else if (Files.isRegularFile(input)) {
-                files.add(input);
-            } else {
-                throw new TrainingDataException(input, 0, "no such file or folder");
-            }
-        }
-        return files;
-    }
-
-    private static boolean isCorpusFile(Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        return name.endsWith(".txt") || name.endsWith(".md") || name.endsWith(".jsonl");
-    }
 
     /**
      * Streams every document of {@code file} into {@code sink}; a JSONL line that is not an object

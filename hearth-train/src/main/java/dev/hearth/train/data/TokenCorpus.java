@@ -2,6 +2,7 @@ package dev.hearth.train.data;
 
 import dev.hearth.model.tokenizer.SpecialTokenMode;
 import dev.hearth.model.tokenizer.Tokenizer;
+import dev.hearth.train.tokenizer.Corpus;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -60,11 +61,7 @@ public final class TokenCorpus implements AutoCloseable {
         if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
             throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + heldOutFraction);
         }
-        List<Path> files = Documents.files(inputs);
-        if (files.isEmpty()) {
-            throw new TrainingDataException(inputs.isEmpty() ? Path.of(".") : inputs.getFirst(), 0,
-                    "no .txt, .md or .jsonl files to train on");
-        }
+        List<Path> files = Corpus.of(inputs).files(); // the tokenizer trainer's files, in its order
         Files.createDirectories(workDir);
         Path file = Files.createTempFile(workDir, "hearth-train-", ".tokens");
         var bos = tokenizer.specialTokens().addBos() ? tokenizer.specialTokens().bos() : java.util.OptionalInt.empty();

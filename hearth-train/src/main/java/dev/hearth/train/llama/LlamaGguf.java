@@ -5,7 +5,6 @@ import dev.hearth.compute.tensor.Shape;
 import dev.hearth.model.gguf.GgufWriter;
 import dev.hearth.train.llama.ParameterLayout.Slot;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -39,12 +38,10 @@ public final class LlamaGguf {
         gguf.putFloat32("llama.attention.layer_norm_rms_epsilon", s.rmsEps());
         gguf.putUInt32("llama.vocab_size", s.vocabularySize());
         tokenizerMetadata.accept(gguf);
-        MemorySegment all = MemorySegment.ofArray(model.values());
         // a tied output is token_embd's slot and is not written twice: llama.cpp then uses token_embd
         for (Slot slot : model.layout().slots()) {
             Shape shape = slot.rows() == 1 ? Shape.of(slot.cols()) : Shape.of(slot.cols(), slot.rows());
-            gguf.addTensor(slot.name(), GgmlType.F32, shape,
-                    all.asSlice(slot.offset() * Float.BYTES, (long) slot.size() * Float.BYTES));
+            gguf.addTensor(slot.name(), GgmlType.F32, shape, slot.segment(model.values()));
         }
         gguf.write(output);
     }

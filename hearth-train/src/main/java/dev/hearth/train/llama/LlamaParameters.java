@@ -1,11 +1,7 @@
 package dev.hearth.train.llama;
 
-import dev.hearth.compute.tensor.GgmlType;
-import dev.hearth.compute.tensor.Shape;
-import dev.hearth.compute.tensor.Tensor;
 import dev.hearth.model.arch.transformer.Rope;
 import dev.hearth.train.llama.ParameterLayout.Slot;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,10 +38,7 @@ public final class LlamaParameters {
     }
 
     private Projection projection(Slot slot) {
-        MemorySegment all = MemorySegment.ofArray(values);
-        Tensor view = new Tensor(slot.name(), GgmlType.F32, Shape.of(slot.cols(), slot.rows()),
-                all.asSlice(slot.offset() * Float.BYTES, (long) slot.size() * Float.BYTES));
-        return new TrainedProjection(view, gradients, slot.offset());
+        return new TrainedProjection(slot.matrix(values), gradients, slot.offset());
     }
 
     public LlamaShape shape() {

@@ -1,5 +1,9 @@
 package dev.hearth.train.llama;
 
+import dev.hearth.compute.tensor.GgmlType;
+import dev.hearth.compute.tensor.Shape;
+import dev.hearth.compute.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +25,16 @@ public final class ParameterLayout {
     public record Slot(String name, long offset, int rows, int cols, boolean decays) {
         public int size() {
             return rows * cols;
+        }
+
+        /** This slot's floats within {@code values}, the array it lays out, as a segment over it. */
+        public MemorySegment segment(float[] values) {
+            return MemorySegment.ofArray(values).asSlice(offset * Float.BYTES, (long) size() * Float.BYTES);
+        }
+
+        /** This slot as a float32 matrix {@code [rows][cols]} over {@code values}, sharing its memory. */
+        public Tensor matrix(float[] values) {
+            return new Tensor(name, GgmlType.F32, Shape.of(cols, rows), segment(values));
         }
     }
 

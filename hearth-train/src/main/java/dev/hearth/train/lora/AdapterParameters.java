@@ -1,7 +1,5 @@
 package dev.hearth.train.lora;
 
-import dev.hearth.compute.tensor.GgmlType;
-import dev.hearth.compute.tensor.Shape;
 import dev.hearth.compute.tensor.Tensor;
 import dev.hearth.model.arch.transformer.DecoderWeights;
 import dev.hearth.model.lora.LoraAdapter;
@@ -12,7 +10,6 @@ import dev.hearth.train.llama.LlamaWeights;
 import dev.hearth.train.llama.ParameterLayout.Slot;
 import dev.hearth.train.llama.Projection;
 import dev.hearth.train.llama.TokenTable;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -101,7 +98,7 @@ final class AdapterParameters {
                 };
                 Slot[] pair = byTensor.get(target.tensorName(l));
                 p[target.ordinal()] = pair == null ? new FrozenProjection(w, bias)
-                        : new LoraProjection(w, bias, view(pair[0]), view(pair[1]), gradients, pair[0].offset(),
+                        : new LoraProjection(w, bias, pair[0].matrix(values), pair[1].matrix(values), gradients, pair[0].offset(),
                                 pair[1].offset(), scale, maxRows, scratch);
             }
             blocks.add(new LlamaWeights.Block(new Gain(layer.attentionNorm(), 0, null), p[0], p[1], p[2], p[3],
@@ -122,11 +119,6 @@ final class AdapterParameters {
             case FFN_UP -> layer.up();
             case FFN_DOWN -> layer.down();
         };
-    }
-
-    private Tensor view(Slot slot) {
-        return new Tensor(slot.name(), GgmlType.F32, Shape.of(slot.cols(), slot.rows()),
-                MemorySegment.ofArray(values).asSlice(slot.offset() * Float.BYTES, (long) slot.size() * Float.BYTES));
     }
 
     /** The adapter as llama.cpp's GGUF layout holds it, copied out of the parameter array. */
