@@ -268,14 +268,25 @@ final class VectorKernels implements Kernels {
         }
         // Every call runs exp() at least once, the last part masked: with a scalar tail, short rows
         // (the first positions of every sequence) would teach the JIT that the call is cold, and
-        // it would then leave exp() a call and allocate the vectors crossing it. The sum is a
-        // second pass: after exp(), this method is too large for the JIT to inline more.
+        // it would then leave exp() a call and allocate the vectors crossing it.
+        FloatVector sums = FloatVector.zero(F);
         for (i = 0; i < n; i += L) {
             VectorMask<Float> inRange = F.indexInRange(i, n);
-            VectorExp.exp(FloatVector.fromArray(F, x, offset + i, inRange).sub(max))
-                    .intoArray(x, offset + i, inRange);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(F, x, offset + i, inRange).sub(max));
+            e.intoArray(x, offset + i, inRange);
+            sums = sums.add(e, inRange);
         }
-        float sum = sum(x, offset, n);
+        // sum(FloatVector), written out: after exp(), this method is past the JIT's node budget
+        // for inlining methods of ours, and a vector passed to a call is allocated on the heap.
+        // The Vector API's own methods are inlined whatever the budget.
+        if (L >= 16) {
+            sums = sums.add(sums.rearrange(FOLD_8));
+        }
+        if (L >= 8) {
+            sums = sums.add(sums.rearrange(FOLD_4));
+        }
+        sums = sums.add(sums.rearrange(FOLD_2));
+        float sum = sums.add(sums.rearrange(FOLD_1)).lane(0);
         i = 0;
         for (; i <= n - L; i += L) {
             FloatVector.fromArray(F, x, offset + i).div(sum).intoArray(x, offset + i);

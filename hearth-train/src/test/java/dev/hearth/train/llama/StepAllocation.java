@@ -36,7 +36,6 @@ final class StepAllocation {
             for (int round = 0; round < 20; round++) {
                 long[] ids = threads.getAllThreadIds();
                 long[] beforeEach = threads.getThreadAllocatedBytes(ids);
-                long before = Arrays.stream(beforeEach).filter(b -> b > 0).sum();
                 for (int step = 0; step < STEPS; step++) {
                     for (int i = 0; i < tokens.length; i++) {
                         tokens[i] = random.nextInt(shape.vocabularySize());
@@ -49,12 +48,16 @@ final class StepAllocation {
                     adam.step(parameters.values(), parameters.gradients(), 1e-3f);
                 }
                 long[] afterEach = threads.getThreadAllocatedBytes(ids);
+                // Summed only now, so that the measuring allocates nothing between the two readings
+                // but the array the second one returns.
+                long before = Arrays.stream(beforeEach).filter(b -> b > 0).sum();
                 long after = Arrays.stream(afterEach).filter(b -> b > 0).sum();
-                System.out.printf("round %d: %d bytes per step%n", round, (after - before) / STEPS);
+                System.out.printf("round %d: %d bytes in %d steps (the second reading's own long[%d] included)%n",
+                        round, after - before, STEPS, ids.length);
                 for (int t = 0; t < ids.length; t++) {
                     if (afterEach[t] - beforeEach[t] > 0) {
                         System.out.printf("   %s: %d%n", threads.getThreadInfo(ids[t]).getThreadName(),
-                                (afterEach[t] - beforeEach[t]) / STEPS);
+                                afterEach[t] - beforeEach[t]);
                     }
                 }
             }
