@@ -27,11 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes on AVX2, 16 on AVX-512), with matrix products spread over a {@link WorkerPool}.
  *
  * <p>A matrix product hands out ranges of weight rows times blocks of {@value #TOKEN_BLOCK} tokens
- * to the pool's threads, all in one loop. Each row is multiplied by its format's fused kernel
- * ({@link FusedDot}: the blocks are widened to floats in registers, never written out); formats
- * without one are dequantized a row at a time into a per-range buffer. For several tokens the row
- * is read once for four tokens at a time ({@link FusedDot#dot4}; F32 goes further, four rows by
- * four tokens), and a block's activations stay in cache while its rows stream past. Attention is
+ * to the pool's threads, all in one loop. For one token each row is multiplied by its format's
+ * fused kernel ({@link FusedDot#dot}: the blocks are widened to floats in registers, never written
+ * out); for several, four rows at a time are unpacked into floats once for all the block's tokens
+ * and multiplied four rows by four tokens ({@link FusedDot#matMulRows}), while a block's
+ * activations stay in cache. Formats without a fused kernel are dequantized a row at a time into
+ * a per-range buffer. Attention is
  * {@link PagedAttention} (causal, over a paged cache) or {@link BidirectionalAttention} (an
  * encoder's). Every output element is computed by the same code whatever the thread
  * count or range split, so results are bit-identical for any number of threads.

@@ -42,22 +42,6 @@ final class F16 implements Quantizer, FusedDot, FloatRows {
     }
 
     @Override
-    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
-            float[] y, int yOffset, int yStride) {
-        long rowBytes = GgmlType.F16.byteSize(cols);
-        for (int r = fromRow; r < toRow; r++) {
-            long rowAt = r * rowBytes;
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
-            }
-            for (; t < tokens; t++) {
-                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
-            }
-        }
-    }
-
-    @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
         FloatVector a0 = FloatVector.zero(Lanes.F);
         FloatVector a1 = FloatVector.zero(Lanes.F);
@@ -80,35 +64,14 @@ final class F16 implements Quantizer, FusedDot, FloatRows {
     }
 
     @Override
-    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
-            float[] y, int yOffset, int yStride) {
-        FloatVector a0 = FloatVector.zero(Lanes.F);
-        FloatVector a1 = FloatVector.zero(Lanes.F);
-        FloatVector a2 = FloatVector.zero(Lanes.F);
-        FloatVector a3 = FloatVector.zero(Lanes.F);
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         int j = 0;
         for (; j <= cols - Lanes.L; j += Lanes.L) {
-            FloatVector v = Lanes.halves(w, rowAt + 2L * j);
-            a0 = v.fma(Lanes.x(x, xOffset + j), a0);
-            a1 = v.fma(Lanes.x(x, xOffset + xStride + j), a1);
-            a2 = v.fma(Lanes.x(x, xOffset + 2 * xStride + j), a2);
-            a3 = v.fma(Lanes.x(x, xOffset + 3 * xStride + j), a3);
+            Lanes.halves(w, rowAt + 2L * j).intoArray(dst, dstOffset + j);
         }
-        float s0 = Lanes.sum(a0);
-        float s1 = Lanes.sum(a1);
-        float s2 = Lanes.sum(a2);
-        float s3 = Lanes.sum(a3);
         for (; j < cols; j++) {
-            float v = Blocks.half(w, rowAt + 2L * j);
-            s0 += v * x[xOffset + j];
-            s1 += v * x[xOffset + xStride + j];
-            s2 += v * x[xOffset + 2 * xStride + j];
-            s3 += v * x[xOffset + 3 * xStride + j];
+            dst[dstOffset + j] = Blocks.half(w, rowAt + 2L * j);
         }
-        y[yOffset] = s0;
-        y[yOffset + yStride] = s1;
-        y[yOffset + 2 * yStride] = s2;
-        y[yOffset + 3 * yStride] = s3;
     }
 
     @Override

@@ -154,22 +154,6 @@ final class Q4_K implements Quantizer, FusedDot {
         }
     }
 
-    @Override
-    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
-            float[] y, int yOffset, int yStride) {
-        long rowBytes = TYPE.byteSize(cols);
-        for (int r = fromRow; r < toRow; r++) {
-            long rowAt = r * rowBytes;
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
-            }
-            for (; t < tokens; t++) {
-                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
-            }
-        }
-    }
-
     /**
      * Two accumulators, for the low-nibble and the high-nibble sub-block of each pair, added at the
      * end: two independent chains of multiply-adds. (Four make the method too large for C2 to
@@ -205,12 +189,7 @@ final class Q4_K implements Quantizer, FusedDot {
     }
 
     @Override
-    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
-            float[] y, int yOffset, int yStride) {
-        FloatVector a0 = FloatVector.zero(Lanes.F);
-        FloatVector a1 = FloatVector.zero(Lanes.F);
-        FloatVector a2 = FloatVector.zero(Lanes.F);
-        FloatVector a3 = FloatVector.zero(Lanes.F);
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
@@ -222,21 +201,13 @@ final class Q4_K implements Quantizer, FusedDot {
             for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
                 FloatVector scale = FloatVector.broadcast(Lanes.F, d * field(scales, sub));
                 FloatVector min = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub));
-                int xs = xOffset + b * BLOCK + SUB * sub;
+                int out = dstOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
                     IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * (sub / 2) + l);
-                    FloatVector v = (sub % 2 == 0 ? low(packed) : high(packed)).fma(scale, min);
-                    a0 = v.fma(Lanes.x(x, xs + l), a0);
-                    a1 = v.fma(Lanes.x(x, xs + xStride + l), a1);
-                    a2 = v.fma(Lanes.x(x, xs + 2 * xStride + l), a2);
-                    a3 = v.fma(Lanes.x(x, xs + 3 * xStride + l), a3);
+                    (sub % 2 == 0 ? low(packed) : high(packed)).fma(scale, min).intoArray(dst, out + l);
                 }
             }
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
-        y[yOffset + 2 * yStride] = Lanes.sum(a2);
-        y[yOffset + 3 * yStride] = Lanes.sum(a3);
     }
 
     /** Byte {@code j} of eight packed in a long. */

@@ -138,22 +138,6 @@ final class Q6_K implements Quantizer, FusedDot {
         }
     }
 
-    @Override
-    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
-            float[] y, int yOffset, int yStride) {
-        long rowBytes = TYPE.byteSize(cols);
-        for (int r = fromRow; r < toRow; r++) {
-            long rowAt = r * rowBytes;
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
-            }
-            for (; t < tokens; t++) {
-                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
-            }
-        }
-    }
-
     /**
      * Two accumulators, for the quarters {@code k} of each half block that take the low nibbles
      * of {@code ql} (0, 1) and those that take the high nibbles (2, 3), added at the end: two
@@ -198,36 +182,23 @@ final class Q6_K implements Quantizer, FusedDot {
     }
 
     @Override
-    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
-            float[] y, int yOffset, int yStride) {
-        FloatVector a0 = FloatVector.zero(Lanes.F);
-        FloatVector a1 = FloatVector.zero(Lanes.F);
-        FloatVector a2 = FloatVector.zero(Lanes.F);
-        FloatVector a3 = FloatVector.zero(Lanes.F);
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             for (int half = 0; half < 2; half++) {
-                int xh = xOffset + b * BLOCK + 128 * half;
+                int out = dstOffset + b * BLOCK + 128 * half;
                 for (int l = 0; l < 32; l += Lanes.L) {
                     IntVector low0 = Lanes.ints(w, at + QL + 64L * half + l);
                     IntVector low1 = Lanes.ints(w, at + QL + 64L * half + 32 + l);
                     IntVector high = Lanes.ints(w, at + QH + 32L * half + l);
                     for (int k = 0; k < 4; k++) {
-                        FloatVector v = level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l));
-                        int xi = xh + 32 * k + l;
-                        a0 = v.fma(Lanes.x(x, xi), a0);
-                        a1 = v.fma(Lanes.x(x, xi + xStride), a1);
-                        a2 = v.fma(Lanes.x(x, xi + 2 * xStride), a2);
-                        a3 = v.fma(Lanes.x(x, xi + 3 * xStride), a3);
+                        level(k % 2 == 0 ? low0 : low1, high, k, scale(w, at, d, half, k, l))
+                                .intoArray(dst, out + 32 * k + l);
                     }
                 }
             }
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
-        y[yOffset + 2 * yStride] = Lanes.sum(a2);
-        y[yOffset + 3 * yStride] = Lanes.sum(a3);
     }
 
     /**

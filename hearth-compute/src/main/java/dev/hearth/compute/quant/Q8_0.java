@@ -80,22 +80,6 @@ final class Q8_0 implements Quantizer, FusedDot {
     }
 
     @Override
-    public void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
-            float[] y, int yOffset, int yStride) {
-        long rowBytes = TYPE.byteSize(cols);
-        for (int r = fromRow; r < toRow; r++) {
-            long rowAt = r * rowBytes;
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                dot4(w, rowAt, cols, x, xOffset + t * cols, cols, y, yOffset + t * yStride + r, yStride);
-            }
-            for (; t < tokens; t++) {
-                y[yOffset + t * yStride + r] = dot(w, rowAt, cols, x, xOffset + t * cols);
-            }
-        }
-    }
-
-    @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
         FloatVector sum = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
@@ -111,27 +95,13 @@ final class Q8_0 implements Quantizer, FusedDot {
     }
 
     @Override
-    public void dot4(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, int xStride,
-            float[] y, int yOffset, int yStride) {
-        FloatVector a0 = FloatVector.zero(Lanes.F);
-        FloatVector a1 = FloatVector.zero(Lanes.F);
-        FloatVector a2 = FloatVector.zero(Lanes.F);
-        FloatVector a3 = FloatVector.zero(Lanes.F);
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
-            int xb = xOffset + b * BLOCK;
             FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
             for (int i = 0; i < BLOCK; i += Lanes.L) {
-                FloatVector v = Lanes.bytes(w, at + QS + i).mul(d);
-                a0 = v.fma(Lanes.x(x, xb + i), a0);
-                a1 = v.fma(Lanes.x(x, xb + xStride + i), a1);
-                a2 = v.fma(Lanes.x(x, xb + 2 * xStride + i), a2);
-                a3 = v.fma(Lanes.x(x, xb + 3 * xStride + i), a3);
+                Lanes.bytes(w, at + QS + i).mul(d).intoArray(dst, dstOffset + b * BLOCK + i);
             }
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
-        y[yOffset + 2 * yStride] = Lanes.sum(a2);
-        y[yOffset + 3 * yStride] = Lanes.sum(a3);
     }
 }

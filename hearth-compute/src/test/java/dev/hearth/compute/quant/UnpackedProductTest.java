@@ -1,0 +1,100 @@
+package dev.hearth.compute.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import dev.hearth.compute.tensor.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The multi-token products of every fused format, against its own unpacked rows and its dequantization. */
+class UnpackedProductTest {
+
+    private static final int ROWS = 11;
+
+    /**
+     * {@link FusedDot#matMulRows} against the order {@link UnpackedProduct} promises, element by
+     * element and bit for bit: the row unpacked, times the token with {@link UnpackedProduct#dot}.
+     * Ranges of rows start and end anywhere (four-row tiles and rows left over), token counts have
+     * and lack a remainder of four, and float rows have every length modulo the vector width.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K"})
+    void everyElementIsTheUnpackedRowTimesTheTokenWhereverItFallsInTheTiles(GgmlType type) {
+        FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
+        for (int cols : widths(type)) {
+            MemorySegment w = matrix(type, cols);
+            long rowBytes = type.byteSize(cols);
+            for (int tokens : new int[] {2, 3, 4, 5, 8, 11}) {
+                int xOffset = 3;
+                float[] x = new float[xOffset + tokens * cols];
+                System.arraycopy(TestBlocks.gaussian(tokens, tokens * cols, 1), 0, x, xOffset, tokens * cols);
+                float[] row = new float[cols];
+                for (int from = 0; from <= 3; from++) {
+                    for (int to = from; to <= ROWS; to++) {
+                        int yOffset = 2;
+                        int yStride = ROWS + 1;
+                        float[] expected = new float[yOffset + tokens * yStride];
+                        float[] actual = new float[expected.length];
+                        for (int r = from; r < to; r++) {
+                            format.unpackRow(w, r * rowBytes, cols, row, 0);
+                            for (int t = 0; t < tokens; t++) {
+                                expected[yOffset + t * yStride + r] = UnpackedProduct.dot(row, 0, cols, x,
+                                        xOffset + t * cols);
+                            }
+                        }
+                        format.matMulRows(w, cols, from, to, x, xOffset, tokens, actual, yOffset, yStride);
+                        assertThat(actual).as("%s: cols %d, tokens %d, rows [%d, %d)", type, cols, tokens, from, to)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * An unpacked row is the format's dequantization: equal up to the rounding of a fused
+     * multiply-add against a multiply and an add (a millionth of the row's largest magnitude),
+     * at an offset into the destination.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K"})
+    void anUnpackedRowIsTheDequantizedRow(GgmlType type) {
+        FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
+        for (int cols : widths(type)) {
+            MemorySegment w = matrix(type, cols);
+            long rowBytes = type.byteSize(cols);
+            for (int r = 0; r < ROWS; r++) {
+                float[] dequantized = new float[cols];
+                format.dequantize(w, r * rowBytes, dequantized, 0, cols);
+                float[] unpacked = new float[cols + 5];
+                format.unpackRow(w, r * rowBytes, cols, unpacked, 5);
+                double largest = 0;
+                for (float v : dequantized) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                for (int j = 0; j < cols; j++) {
+                    assertThat((double) unpacked[5 + j]).as("%s: cols %d, row %d, element %d", type, cols, r, j)
+                            .isCloseTo(dequantized[j], offset(1e-6 * largest));
+                }
+            }
+        }
+    }
+
+    private static int[] widths(GgmlType type) {
+        return switch (type) {
+            case F32, F16, BF16 -> new int[] {1, 7, 16, 33, 100, 515};
+            case Q4_K, Q6_K -> new int[] {256, 512};
+            default -> new int[] {32, 64, 96, 256};
+        };
+    }
+
+    private static MemorySegment matrix(GgmlType type, int cols) {
+        float[] values = TestBlocks.gaussian(cols * 31L + type.ordinal(), ROWS * cols, 1);
+        MemorySegment w = Arena.ofAuto().allocate(type.byteSize((long) ROWS * cols), 64);
+        WeightFormats.quantizer(type).quantize(values, 0, values.length, w, 0);
+        return w;
+    }
+}
