@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 record MatMulRate(double gflops, double meanGflops, int threads) {
     private static final int SIZE = 1024;
     private static final int TOKENS = 256;
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
 
     static MatMulRate measure(WorkerPool pool, int repetitions) {
         SplittableRandom random = new SplittableRandom(1);
@@ -31,7 +32,10 @@ record MatMulRate(double gflops, double meanGflops, int threads) {
         Tensor weight = Tensor.ofFloats("w", w, SIZE, SIZE);
         Kernels kernels = Kernels.vectorized(pool);
         double flops = 2.0 * SIZE * SIZE * TOKENS;
-        for (int i = 0; i < 3; i++) {
+        // Until the JIT has compiled the product's loops (it takes tens of calls): a rate measured
+        // earlier would be the interpreter's.
+        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+        while (System.nanoTime() < warmUpEnd) {
             kernels.matMul(weight, x, 0, y, 0, TOKENS);
         }
         double best = 0;

@@ -257,7 +257,8 @@ final class GgufReader {
             throw error(field, at, "string length " + length + " exceeds the 2 GiB limit of a string");
         }
         charge(field, length + 48);
-        byte[] utf8 = bytes.asSlice(pos, length).toArray(ValueLayout.JAVA_BYTE);
+        byte[] utf8 = new byte[(int) length];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, utf8, 0, (int) length);
         pos += length;
         return new GgufValue.Str(utf8);
     }
