@@ -12,15 +12,14 @@ import java.lang.invoke.MethodHandle;
  * allocates nothing: task {@code i} is rows {@code [c·chunk, (c+1)·chunk)} of {@code w},
  * {@code c = i mod chunks}, times the block {@code i / chunks} of
  * {@value VectorKernels#TOKEN_BLOCK} tokens, whose activations stay in cache while the rows stream
- * past. The block's whole fours of tokens go to the format's
- * {@link FusedDot#matMulRows}, the rest one by one to {@link FusedDot#matVecRows}; which kernel
- * computes a token depends on its place in its block alone, so results do not depend on the
- * thread count. The kernels are called through method handles that the JIT cannot see through:
+ * past. A block of several tokens goes to the format's {@link FusedDot#matMulRows}, a block of
+ * one to {@link FusedDot#matVecRows}; which kernel computes a token depends on its block alone,
+ * so results do not depend on the thread count. The kernels are called through method handles that the JIT cannot see through:
  * a direct interface call here would have the kernels of the two formats a model mixes most
  * (Q4_K and Q6_K, say) inlined into this one method; that overflows the compiler's inlining
  * budget, leaves the vectors boxed, and runs ten to twenty times slower. Through the handle each
- * format's kernels stay a unit of their own. Without a kernel each row is dequantized into a
- * per-thread buffer.
+ * format's kernels stay a unit of their own. Without a kernel each row is dequantized once for
+ * all the block's tokens.
  */
 final class RowsTask implements WorkerPool.Range {
     private MethodHandle matMulRows;
@@ -62,13 +61,8 @@ final class RowsTask implements WorkerPool.Range {
             int r0 = i % chunks * chunk;
             int r1 = Math.min(rowsUsed, r0 + chunk);
             int n = Math.min(TOKEN_BLOCK, tokens - t0);
-            int quads = matMulRows == null ? 0 : n & ~3;
-            if (quads > 0) {   // four tokens per pass over each row
-                rows(matMulRows, w, r0, r1, x, xOffset + t0 * cols, quads, y, yOffset + t0 * rowsUsed, rowsUsed);
-            }
-            for (int t = t0 + quads; t < t0 + n; t++) {
-                rows(matVecRows, w, r0, r1, x, xOffset + t * cols, 1, y, yOffset + t * rowsUsed, rowsUsed);
-            }
+            rows(n == 1 ? matVecRows : matMulRows, w, r0, r1, x, xOffset + t0 * cols, n, y, yOffset + t0 * rowsUsed,
+                    rowsUsed);
         }
     }
 }

@@ -31,8 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  * fused kernel ({@link FusedDot#dot}: the blocks are widened to floats in registers, never written
  * out); for several, four rows at a time are unpacked into floats once for all the block's tokens
  * and multiplied four rows by four tokens ({@link FusedDot#matMulRows}), while a block's
- * activations stay in cache. Formats without a fused kernel are dequantized a row at a time into
- * a per-range buffer. Attention is
+ * activations stay in cache. Formats without a fused kernel are dequantized instead: a row at a
+ * time for one token, four rows at a time once for all the tokens for several. Attention is
  * {@link PagedAttention} (causal, over a paged cache) or {@link BidirectionalAttention} (an
  * encoder's). Every output element is computed by the same code whatever the thread
  * count or range split, so results are bit-identical for any number of threads.
@@ -120,12 +120,17 @@ final class VectorKernels implements Kernels {
     /**
      * Rows {@code [from, to)} of {@code w} times {@code tokens} activation vectors on this thread,
      * with {@code kernel} ({@link FusedDot#matVecRows} for one token, {@link FusedDot#matMulRows}
-     * for a multiple of four), or dequantized row by row when it is null.
+     * for several), or, when it is null, with each row dequantized once for all the tokens.
      */
     static void rows(MethodHandle kernel, Tensor w, int from, int to, float[] x, int xOffset, int tokens,
             float[] y, int yOffset, int yStride) {
+        if (kernel == null && tokens == 1) {
+            dequantizedRows(w, from, to, x, xOffset, y, yOffset);
+            return;
+        }
         if (kernel == null) {
-            dequantizedRows(w, from, to, x, xOffset, tokens, y, yOffset, yStride);
+            WeightFormats.matMulRowsDequantized(w.format(), w.data(), w.cols(), from, to, x, xOffset, tokens, y,
+                    yOffset, yStride);
             return;
         }
         try {
@@ -163,16 +168,13 @@ final class VectorKernels implements Kernels {
         return buffer;
     }
 
-    /** Rows {@code [from, to)} times {@code n} tokens, each row dequantized once into a buffer. */
-    private static void dequantizedRows(Tensor w, int from, int to, float[] x, int xOffset, int n,
-            float[] y, int yOffset, int yStride) {
+    /** Rows {@code [from, to)} times one token, each row dequantized into a buffer. */
+    private static void dequantizedRows(Tensor w, int from, int to, float[] x, int xOffset, float[] y, int yOffset) {
         int cols = w.cols();
         float[] row = rowBuffer(cols);
         for (int r = from; r < to; r++) {
             w.dequantizeRow(r, row, 0);
-            for (int t = 0; t < n; t++) {
-                y[yOffset + t * yStride + r] = dotProduct(row, 0, x, xOffset + t * cols, cols);
-            }
+            y[yOffset + r] = dotProduct(row, 0, x, xOffset, cols);
         }
     }
 

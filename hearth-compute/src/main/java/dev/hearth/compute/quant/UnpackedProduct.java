@@ -4,18 +4,22 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Matrix products of several tokens, for every fused format: four rows at a time are unpacked
- * into floats ({@link FusedDot#unpackRow}) in a tile of this thread's, once for all the tokens,
+ * Matrix products of several tokens, for every format: four rows at a time are unpacked into
+ * floats ({@link FusedDot#unpackRow}, or the format's scalar {@code dequantize} where it has no
+ * vector kernels) in a tile of this thread's, once for all the tokens,
  * and the tile is multiplied four rows by four tokens with sixteen sums in registers. Each weight
  * and activation vector loaded then serves four products, and a block's unpacking is paid once
  * per row and call instead of once per four tokens: with many tokens (a prompt, a batch of
  * sequences) the formats run at float speed.
  *
- * <p>Every product is summed in one order, whichever path computes it (a four-by-four tile, a row
- * left over, a token left over): one accumulator over the row's whole vectors, its lanes summed
- * by {@link Lanes#sum}, then the columns past the last whole vector one by one. A result thus
- * depends neither on where a range of rows starts or ends nor on the token's place among the
- * others, and never on the thread count.
+ * <p>A last group of fewer than four rows or tokens is padded by repeating its last one (the
+ * repeated product is written twice, with the same bits): sixteen independent sums keep the
+ * multiply-add units busy, where one row times one token waits on each multiply-add's latency.
+ *
+ * <p>Every product is summed in one order: one accumulator over the row's whole vectors, its
+ * lanes summed by {@link Lanes#sum}, then the columns past the last whole vector one by one. A
+ * result thus depends neither on where a range of rows starts or ends nor on the token's place
+ * among the others, and never on the thread count.
  */
 final class UnpackedProduct {
 
@@ -23,35 +27,44 @@ final class UnpackedProduct {
     private static final int SUMS = 16 * Lanes.L;
     private static final ThreadLocal<float[]> SUMS_BUFFER = ThreadLocal.withInitial(() -> new float[SUMS]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final int ROW = 0;      // [4] the rows' offsets in the tile
+    private static final int TOKEN = 4;    // [4] the tokens' offsets in x
+    private static final int Y_TOKEN = 8;  // [4] the tokens' offsets in y
+    private static final int Y_ROW = 12;   // [4] the rows' indices in y
+    /** {@link #dot4x4}'s operands: where its four rows, four tokens and sixteen results are. */
+    private static final ThreadLocal<int[]> OPERANDS = ThreadLocal.withInitial(() -> new int[16]);
 
     private UnpackedProduct() {
     }
 
-    /** {@link FusedDot#matMulRows} for {@code format}. */
-    static void matMulRows(FusedDot format, MemorySegment w, int cols, int fromRow, int toRow, float[] x,
-            int xOffset, int tokens, float[] y, int yOffset, int yStride) {
+    /**
+     * {@link FusedDot#matMulRows} for {@code format}: rows unpacked with the format's vector
+     * {@link FusedDot#unpackRow} where {@code vectorUnpack}, else with its {@code dequantize}.
+     */
+    static void matMulRows(WeightFormat format, boolean vectorUnpack, MemorySegment w, int cols, int fromRow,
+            int toRow, float[] x, int xOffset, int tokens, float[] y, int yOffset, int yStride) {
         long rowBytes = format.type().byteSize(cols);
         float[] tile = tile(4 * cols);
         float[] sums = SUMS_BUFFER.get();
-        int quads = tokens & ~3;
-        int r = fromRow;
-        for (; r + 4 <= toRow; r += 4) {
+        int[] operands = OPERANDS.get();
+        for (int r = fromRow; r < toRow; r += 4) {
             for (int i = 0; i < 4; i++) {
-                format.unpackRow(w, (r + i) * rowBytes, cols, tile, i * cols);
-            }
-            for (int t = 0; t < quads; t += 4) {
-                dot4x4(tile, cols, x, xOffset + t * cols, y, yOffset + t * yStride + r, yStride, sums);
-            }
-            for (int t = quads; t < tokens; t++) {
-                for (int i = 0; i < 4; i++) {
-                    y[yOffset + t * yStride + r + i] = dot(tile, i * cols, cols, x, xOffset + t * cols);
+                int row = Math.min(r + i, toRow - 1);
+                if (row == r + i && vectorUnpack) {
+                    ((FusedDot) format).unpackRow(w, row * rowBytes, cols, tile, i * cols);
+                } else if (row == r + i) {
+                    format.dequantize(w, row * rowBytes, tile, i * cols, cols);
                 }
+                operands[ROW + i] = (row - r) * cols;
+                operands[Y_ROW + i] = row;
             }
-        }
-        for (; r < toRow; r++) {
-            format.unpackRow(w, r * rowBytes, cols, tile, 0);
-            for (int t = 0; t < tokens; t++) {
-                y[yOffset + t * yStride + r] = dot(tile, 0, cols, x, xOffset + t * cols);
+            for (int t = 0; t < tokens; t += 4) {
+                for (int k = 0; k < 4; k++) {
+                    int token = Math.min(t + k, tokens - 1);
+                    operands[TOKEN + k] = xOffset + token * cols;
+                    operands[Y_TOKEN + k] = yOffset + token * yStride;
+                }
+                dot4x4(tile, cols, operands, x, y, sums);
             }
         }
     }
@@ -66,29 +79,19 @@ final class UnpackedProduct {
         return tile;
     }
 
-    /** One unpacked row times one token, in the order the class comment gives. */
-    static float dot(float[] row, int rowOffset, int cols, float[] x, int xOffset) {
-        FloatVector a = FloatVector.zero(Lanes.F);
-        int j = 0;
-        for (; j <= cols - Lanes.L; j += Lanes.L) {
-            a = Lanes.x(row, rowOffset + j).fma(Lanes.x(x, xOffset + j), a);
-        }
-        return tail(Lanes.sum(a), row, rowOffset, j, cols, x, xOffset);
-    }
-
     /**
-     * The four unpacked rows of {@code tile} ({@code cols} floats each) times four tokens at
-     * {@code xOffset + k·cols}: {@code y[yOffset + k·yStride + i] = Σ_j tile[i][j] · x[k][j]}.
+     * Four rows of {@code tile} ({@code cols} floats each) times four tokens of {@code x}, where
+     * {@code operands} says: {@code y[Y_TOKEN[k] + Y_ROW[i]] = Σ_j tile[ROW[i] + j] · x[TOKEN[k] + j]}.
      */
-    static void dot4x4(float[] tile, int cols, float[] x, int xOffset, float[] y, int yOffset, int yStride,
-            float[] sums) {
-        int r1 = cols;
-        int r2 = 2 * cols;
-        int r3 = 3 * cols;
-        int x0 = xOffset;
-        int x1 = xOffset + cols;
-        int x2 = xOffset + 2 * cols;
-        int x3 = xOffset + 3 * cols;
+    private static void dot4x4(float[] tile, int cols, int[] operands, float[] x, float[] y, float[] sums) {
+        int r0 = operands[ROW];
+        int r1 = operands[ROW + 1];
+        int r2 = operands[ROW + 2];
+        int r3 = operands[ROW + 3];
+        int x0 = operands[TOKEN];
+        int x1 = operands[TOKEN + 1];
+        int x2 = operands[TOKEN + 2];
+        int x3 = operands[TOKEN + 3];
         FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00, a02 = a00, a03 = a00; // a[row][token]
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
@@ -99,7 +102,7 @@ final class UnpackedProduct {
             FloatVector t1 = Lanes.x(x, x1 + j);
             FloatVector t2 = Lanes.x(x, x2 + j);
             FloatVector t3 = Lanes.x(x, x3 + j);
-            FloatVector v = Lanes.x(tile, j);
+            FloatVector v = Lanes.x(tile, r0 + j);
             a00 = v.fma(t0, a00);
             a01 = v.fma(t1, a01);
             a02 = v.fma(t2, a02);
@@ -138,29 +141,24 @@ final class UnpackedProduct {
         a13.intoArray(sums, 13 * Lanes.L);
         a23.intoArray(sums, 14 * Lanes.L);
         a33.intoArray(sums, 15 * Lanes.L);
-        finish4x4(sums, tile, j, cols, x, xOffset, y, yOffset, yStride);
+        finish4x4(sums, tile, j, cols, operands, x, y);
     }
 
     /**
-     * {@link #dot4x4}'s last step: {@code y[t][i]} is the lanes of accumulator {@code 4t + i} in
-     * {@code sums}, summed, plus the products of row {@code i} and token {@code t} from column
+     * {@link #dot4x4}'s last step: the result of row {@code i} and token {@code k} is the lanes of
+     * accumulator {@code 4k + i} in {@code sums}, summed, plus the products of the columns from
      * {@code from} on.
      */
-    private static void finish4x4(float[] sums, float[] tile, int from, int cols, float[] x, int xOffset,
-            float[] y, int yOffset, int yStride) {
-        for (int t = 0; t < 4; t++) {
+    private static void finish4x4(float[] sums, float[] tile, int from, int cols, int[] operands, float[] x,
+            float[] y) {
+        for (int k = 0; k < 4; k++) {
             for (int i = 0; i < 4; i++) {
-                float sum = Lanes.sum(Lanes.x(sums, (4 * t + i) * Lanes.L));
-                y[yOffset + t * yStride + i] = tail(sum, tile, i * cols, from, cols, x, xOffset + t * cols);
+                float sum = Lanes.sum(Lanes.x(sums, (4 * k + i) * Lanes.L));
+                for (int j = from; j < cols; j++) {
+                    sum += tile[operands[ROW + i] + j] * x[operands[TOKEN + k] + j];
+                }
+                y[operands[Y_TOKEN + k] + operands[Y_ROW + i]] = sum;
             }
         }
-    }
-
-    /** {@code sum} plus the products of the row's columns {@code [from, cols)}, one by one in order. */
-    private static float tail(float sum, float[] row, int rowOffset, int from, int cols, float[] x, int xOffset) {
-        for (int j = from; j < cols; j++) {
-            sum += row[rowOffset + j] * x[xOffset + j];
-        }
-        return sum;
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -57,6 +58,16 @@ public final class WeightFormats {
             return Optional.of(fused);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Rows {@code [fromRow, toRow)} of a matrix in {@code format} times {@code tokens} activation
+     * vectors, as {@link FusedDot#matMulRows} computes them, for a format without fused kernels:
+     * each row is dequantized once for all the tokens.
+     */
+    public static void matMulRowsDequantized(WeightFormat format, MemorySegment w, int cols, int fromRow, int toRow,
+            float[] x, int xOffset, int tokens, float[] y, int yOffset, int yStride) {
+        UnpackedProduct.matMulRows(format, false, w, cols, fromRow, toRow, x, xOffset, tokens, y, yOffset, yStride);
     }
 
     /** The scaled-row kernel of {@code type}'s format, if it is a float format. */

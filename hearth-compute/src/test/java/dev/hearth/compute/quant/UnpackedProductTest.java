@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -16,9 +17,9 @@ class UnpackedProductTest {
 
     /**
      * {@link FusedDot#matMulRows} against the order {@link UnpackedProduct} promises, element by
-     * element and bit for bit: the row unpacked, times the token with {@link UnpackedProduct#dot}.
-     * Ranges of rows start and end anywhere (four-row tiles and rows left over), token counts have
-     * and lack a remainder of four, and float rows have every length modulo the vector width.
+     * element and bit for bit: the row unpacked, times the token in {@link #inOrder}. Ranges of
+     * rows start and end anywhere (whole and padded groups of four), token counts have and lack a
+     * remainder of four, and float rows have every length modulo the vector width.
      */
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K"})
@@ -27,7 +28,7 @@ class UnpackedProductTest {
         for (int cols : widths(type)) {
             MemorySegment w = matrix(type, cols);
             long rowBytes = type.byteSize(cols);
-            for (int tokens : new int[] {2, 3, 4, 5, 8, 11}) {
+            for (int tokens : new int[] {1, 2, 3, 4, 5, 8, 11}) {
                 int xOffset = 3;
                 float[] x = new float[xOffset + tokens * cols];
                 System.arraycopy(TestBlocks.gaussian(tokens, tokens * cols, 1), 0, x, xOffset, tokens * cols);
@@ -41,8 +42,7 @@ class UnpackedProductTest {
                         for (int r = from; r < to; r++) {
                             format.unpackRow(w, r * rowBytes, cols, row, 0);
                             for (int t = 0; t < tokens; t++) {
-                                expected[yOffset + t * yStride + r] = UnpackedProduct.dot(row, 0, cols, x,
-                                        xOffset + t * cols);
+                                expected[yOffset + t * yStride + r] = inOrder(row, x, xOffset + t * cols);
                             }
                         }
                         format.matMulRows(w, cols, from, to, x, xOffset, tokens, actual, yOffset, yStride);
@@ -81,6 +81,23 @@ class UnpackedProductTest {
                 }
             }
         }
+    }
+
+    /**
+     * The order of every product: one vector accumulator over the row's whole vectors, its lanes
+     * summed by {@link Lanes#sum}, then the remaining columns one by one.
+     */
+    private static float inOrder(float[] row, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        int j = 0;
+        for (; j <= row.length - Lanes.L; j += Lanes.L) {
+            sum = Lanes.x(row, j).fma(Lanes.x(x, xOffset + j), sum);
+        }
+        float total = Lanes.sum(sum);
+        for (; j < row.length; j++) {
+            total += row[j] * x[xOffset + j];
+        }
+        return total;
     }
 
     private static int[] widths(GgmlType type) {
