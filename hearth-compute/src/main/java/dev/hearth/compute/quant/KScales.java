@@ -76,6 +76,11 @@ final class KScales {
         return (low & 0x3F3F3F3FL) | ((long) high << 32);
     }
 
+    /** Sub-block {@code j}'s field of {@link #scales} or {@link #mins}: byte {@code j} of the long. */
+    static int field(long bytes, int j) {
+        return (int) (bytes >>> (8 * j)) & 0xFF;
+    }
+
     private static int packedByte(long bytes0to7, int bytes8to11, int k) {
         return k < 8 ? (int) (bytes0to7 >>> (8 * k)) & 0xFF : (bytes8to11 >>> (8 * (k - 8))) & 0xFF;
     }

@@ -2,8 +2,6 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -37,8 +35,6 @@ final class Q4_K implements Quantizer, FusedDot {
     private static final int DMIN = 2;
     private static final int SCALES = 4;
     private static final int QS = 16;
-    private static final ValueLayout.OfLong LONG_LE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -167,16 +163,16 @@ final class Q4_K implements Quantizer, FusedDot {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             float dmin = -Blocks.half(w, at + DMIN);
-            long scales0to7 = w.get(LONG_LE, at + SCALES);
+            long scales0to7 = w.get(Blocks.LONG_LE, at + SCALES);
             int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
             long scales = KScales.scales(scales0to7, scales8to11);
             long mins = KScales.mins(scales0to7, scales8to11);
             for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
                 int sub = 2 * pair;
-                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * field(scales, sub));
-                FloatVector minLow = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub));
-                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * field(scales, sub + 1));
-                FloatVector minHigh = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub + 1));
+                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub));
+                FloatVector minLow = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub));
+                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub + 1));
+                FloatVector minHigh = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub + 1));
                 int xs = xOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
                     IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * pair + l);
@@ -194,13 +190,13 @@ final class Q4_K implements Quantizer, FusedDot {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             float dmin = -Blocks.half(w, at + DMIN);
-            long scales0to7 = w.get(LONG_LE, at + SCALES);
+            long scales0to7 = w.get(Blocks.LONG_LE, at + SCALES);
             int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
             long scales = KScales.scales(scales0to7, scales8to11);
             long mins = KScales.mins(scales0to7, scales8to11);
             for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
-                FloatVector scale = FloatVector.broadcast(Lanes.F, d * field(scales, sub));
-                FloatVector min = FloatVector.broadcast(Lanes.F, dmin * field(mins, sub));
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub));
+                FloatVector min = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub));
                 int out = dstOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
                     IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * (sub / 2) + l);
@@ -208,11 +204,6 @@ final class Q4_K implements Quantizer, FusedDot {
                 }
             }
         }
-    }
-
-    /** Byte {@code j} of eight packed in a long. */
-    private static int field(long bytes, int j) {
-        return (int) (bytes >>> (8 * j)) & 0xFF;
     }
 
     /** The low-nibble levels of {@code L} packed bytes (unsigned). */

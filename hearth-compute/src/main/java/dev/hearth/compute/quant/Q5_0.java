@@ -2,8 +2,6 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -37,8 +35,6 @@ final class Q5_0 implements Quantizer, FusedDot {
     private static final int HALF = BLOCK / 2;
     private static final int QH = 2;
     private static final int QS = 6;
-    private static final ValueLayout.OfLong LONG_LE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -117,7 +113,7 @@ final class Q5_0 implements Quantizer, FusedDot {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             int xb = xOffset + b * BLOCK;
-            long head = w.get(LONG_LE, at);   // d, qh and two bytes of qs: one read for both fields
+            long head = w.get(Blocks.LONG_LE, at);   // d, qh and two bytes of qs: one read for both fields
             int clearBits = ~(int) (head >>> 8 * QH);
             FloatVector blockSum = FloatVector.zero(Lanes.F);
             for (int j = 0; j < HALF; j += Lanes.L) {

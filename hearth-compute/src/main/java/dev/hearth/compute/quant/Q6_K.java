@@ -2,8 +2,6 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -39,8 +37,6 @@ final class Q6_K implements Quantizer, FusedDot {
     private static final int QH = 128;
     private static final int SCALES = 192;
     private static final int D = 208;
-    private static final ValueLayout.OfLong LONG_LE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public GgmlType type() {
@@ -154,7 +150,7 @@ final class Q6_K implements Quantizer, FusedDot {
             float d = Blocks.half(w, at + D);
             for (int half = 0; half < 2; half++) {
                 int xh = xOffset + b * BLOCK + 128 * half;
-                long scales = w.get(LONG_LE, at + SCALES + 8L * half);
+                long scales = w.get(Blocks.LONG_LE, at + SCALES + 8L * half);
                 for (int l = 0; l < 32; l += Lanes.L) {
                     IntVector qh = Lanes.unsignedInts(w, at + QH + 32L * half + l);
                     for (int k = 0; k < 2; k++) {

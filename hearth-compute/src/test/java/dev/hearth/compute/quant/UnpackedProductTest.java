@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.offset;
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -14,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class UnpackedProductTest {
 
     private static final int ROWS = 11;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * {@link FusedDot#matMulRows} against the order {@link UnpackedProduct} promises, element by
@@ -22,7 +26,7 @@ class UnpackedProductTest {
      * remainder of four, and float rows have every length modulo the vector width.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q5_K", "Q6_K"})
     void everyElementIsTheUnpackedRowTimesTheTokenWhereverItFallsInTheTiles(GgmlType type) {
         FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
         for (int cols : widths(type)) {
@@ -60,7 +64,7 @@ class UnpackedProductTest {
      * at an offset into the destination.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q5_K", "Q6_K"})
     void anUnpackedRowIsTheDequantizedRow(GgmlType type) {
         FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
         for (int cols : widths(type)) {
@@ -103,14 +107,30 @@ class UnpackedProductTest {
     private static int[] widths(GgmlType type) {
         return switch (type) {
             case F32, F16, BF16 -> new int[] {1, 7, 16, 33, 100, 515};
-            case Q4_K, Q6_K -> new int[] {256, 512};
+            case Q4_K, Q5_K, Q6_K -> new int[] {256, 512};
             default -> new int[] {32, 64, 96, 256};
         };
     }
 
+    /**
+     * Gaussian rows quantized where the format has a quantizer; otherwise (Q5_K) random blocks
+     * whose fp16 scale and minimum are small and finite.
+     */
     private static MemorySegment matrix(GgmlType type, int cols) {
-        float[] values = TestBlocks.gaussian(cols * 31L + type.ordinal(), ROWS * cols, 1);
+        long seed = cols * 31L + type.ordinal();
         MemorySegment w = Arena.ofAuto().allocate(type.byteSize((long) ROWS * cols), 64);
+        if (type == GgmlType.Q5_K) {
+            Random random = new Random(seed);
+            byte[] bytes = new byte[Math.toIntExact(w.byteSize())];
+            random.nextBytes(bytes);
+            MemorySegment.copy(MemorySegment.ofArray(bytes), 0, w, 0, bytes.length);
+            for (long at = 0; at < w.byteSize(); at += type.typeSize()) {
+                w.set(HALF, at, Float.floatToFloat16(0.01f * (1 + random.nextFloat())));
+                w.set(HALF, at + 2, Float.floatToFloat16(0.02f * random.nextFloat()));
+            }
+            return w;
+        }
+        float[] values = TestBlocks.gaussian(seed, ROWS * cols, 1);
         WeightFormats.quantizer(type).quantize(values, 0, values.length, w, 0);
         return w;
     }
