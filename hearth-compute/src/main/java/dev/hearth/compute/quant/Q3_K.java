@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q3_K: super-blocks of 256 elements in 16 sub-blocks of 16, each element a 3-bit level; element
@@ -19,8 +22,12 @@ import java.lang.foreign.MemorySegment;
  * keeps its low 4 bits in the low nibble of {@code scales[s]} for {@code s < 8}, in the high
  * nibble of {@code scales[s − 8]} otherwise, and its high 2 bits in bits {@code 2·(s/4)} of
  * {@code scales[8 + s % 4]}.
+ *
+ * <p>The fused kernels take a sub-block's sixteen levels {@code L} lanes at a time: the two low
+ * bits shifted out of the {@code qs} bytes widened to int lanes, the third from the {@code hmask}
+ * bytes of the same lanes, as {@code q − 4 + 4·high}.
  */
-final class Q3_K implements WeightFormat {
+final class Q3_K implements FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q3_K;
     private static final int BLOCK = GgmlType.QK_K;
@@ -64,5 +71,72 @@ final class Q3_K implements WeightFormat {
         int low = sub < 8 ? lowByte & 0xF : lowByte >> 4;
         int high = (Blocks.unsignedByte(block, at + SCALES + 8 + sub % 4) >> (2 * (sub / 4))) & 3;
         return low | (high << 4);
+    }
+
+    @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    /**
+     * One accumulator: a second one (even and odd sub-blocks) makes the method too large for C2
+     * to inline its vector helpers, and the vectors crossing the calls are then allocated.
+     */
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            for (int sub = 0; sub < 16; sub++) {
+                float scale = d * (scale(w, at, sub) - 32);
+                int firstByte = 16 * (sub % 2);
+                long qs = at + QS + 32L * (sub / 8) + firstByte;
+                for (int l = 0; l < 16; l += Lanes.L) {
+                    sum = levels(w, qs + l, at + HMASK + firstByte + l, 2 * ((sub % 8) / 2), sub / 2).mul(scale)
+                            .fma(Lanes.x(x, xOffset + b * BLOCK + 16 * sub + l), sum);
+                }
+            }
+        }
+        return Lanes.sum(sum);
+    }
+
+    @Override
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            float d = Blocks.half(w, at + D);
+            for (int sub = 0; sub < 16; sub++) {
+                float scale = d * (scale(w, at, sub) - 32);
+                int firstByte = 16 * (sub % 2);
+                long qs = at + QS + 32L * (sub / 8) + firstByte;
+                for (int l = 0; l < 16; l += Lanes.L) {
+                    levels(w, qs + l, at + HMASK + firstByte + l, 2 * ((sub % 8) / 2), sub / 2).mul(scale)
+                            .intoArray(dst, dstOffset + b * BLOCK + 16 * sub + l);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code L} levels {@code q − 4}: two low bits at {@code shift} of the {@code qs} bytes at
+     * {@code qsAt}, and 4 more where bit {@code bit} of the {@code hmask} bytes at {@code hmaskAt} is set.
+     */
+    private static FloatVector levels(MemorySegment w, long qsAt, long hmaskAt, int shift, int bit) {
+        return Lanes.toFloats(lowTwo(Lanes.unsignedInts(w, qsAt), shift).add(highFour(Lanes.unsignedInts(w, hmaskAt), bit)));
+    }
+
+    /** Bits {@code shift, shift + 1} of each lane, minus 4. */
+    private static IntVector lowTwo(IntVector bytes, int shift) {
+        return bytes.lanewise(VectorOperators.LSHR, shift).and(3).sub(4);
+    }
+
+    /** 4 where bit {@code bit} of the lane is set, else 0. */
+    private static IntVector highFour(IntVector bytes, int bit) {
+        return bytes.lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 2);
     }
 }

@@ -75,11 +75,14 @@ final class Q5_K implements FusedDot {
         }
     }
 
-    /** Two accumulators, for the low-nibble and the high-nibble sub-block of each pair, as Q4_K's. */
+    /**
+     * One accumulator: Q4_K's two (low-nibble and high-nibble sub-blocks) make this method, with
+     * its fifth bits, too large for C2 to inline its vector helpers every time, and the vectors
+     * crossing the calls are then allocated.
+     */
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        FloatVector lows = FloatVector.zero(Lanes.F);
-        FloatVector highs = FloatVector.zero(Lanes.F);
+        FloatVector sum = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
@@ -88,23 +91,16 @@ final class Q5_K implements FusedDot {
             int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
             long scales = KScales.scales(scales0to7, scales8to11);
             long mins = KScales.mins(scales0to7, scales8to11);
-            for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
-                int sub = 2 * pair;
-                FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub));
-                FloatVector minLow = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub));
-                FloatVector scaleHigh = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub + 1));
-                FloatVector minHigh = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub + 1));
+            for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub));
+                FloatVector min = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub));
                 int xs = xOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * pair + l);
-                    IntVector fifthBits = Lanes.unsignedInts(w, at + QH + l);
-                    lows = low(packed, fifthBits, sub).fma(scaleLow, minLow).fma(Lanes.x(x, xs + l), lows);
-                    highs = high(packed, fifthBits, sub + 1).fma(scaleHigh, minHigh)
-                            .fma(Lanes.x(x, xs + SUB + l), highs);
+                    sum = level(w, at, sub, l).fma(scale, min).fma(Lanes.x(x, xs + l), sum);
                 }
             }
         }
-        return Lanes.sum(lows.add(highs));
+        return Lanes.sum(sum);
     }
 
     @Override
@@ -122,23 +118,28 @@ final class Q5_K implements FusedDot {
                 FloatVector min = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub));
                 int out = dstOffset + b * BLOCK + SUB * sub;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    IntVector packed = Lanes.unsignedInts(w, at + QS + 32L * (sub / 2) + l);
-                    IntVector fifthBits = Lanes.unsignedInts(w, at + QH + l);
-                    (sub % 2 == 0 ? low(packed, fifthBits, sub) : high(packed, fifthBits, sub))
-                            .fma(scale, min).intoArray(dst, out + l);
+                    level(w, at, sub, l).fma(scale, min).intoArray(dst, out + l);
                 }
             }
         }
     }
 
-    /** The levels of the low nibbles of {@code L} packed bytes, with bit {@code sub} of their {@code qh} bytes as 16. */
-    private static FloatVector low(IntVector packed, IntVector qh, int sub) {
-        return Lanes.toFloats(packed.and(0xF).or(sixteens(qh, sub)));
+    /**
+     * Levels {@code l .. l + L} of sub-block {@code sub} of the super-block at {@code at}: its
+     * nibbles, plus 16 where its bit of {@code qh} is set.
+     */
+    private static FloatVector level(MemorySegment w, long at, int sub, int l) {
+        return levelAt(w, at + QS + 32L * (sub / 2) + l, at + QH + l, sub);
     }
 
-    /** The levels of the high nibbles, as {@link #low}. */
-    private static FloatVector high(IntVector packed, IntVector qh, int sub) {
-        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4).or(sixteens(qh, sub)));
+    // level() in two steps of at most 35 bytecodes, so that C2 always inlines them
+    private static FloatVector levelAt(MemorySegment w, long qsAt, long qhAt, int sub) {
+        return Lanes.toFloats(nibbles(Lanes.unsignedInts(w, qsAt), sub).or(sixteens(Lanes.unsignedInts(w, qhAt), sub)));
+    }
+
+    /** The low nibbles of {@code packed} for an even sub-block, the high ones for an odd one. */
+    private static IntVector nibbles(IntVector packed, int sub) {
+        return packed.lanewise(VectorOperators.LSHR, 4 * (sub % 2)).and(0xF);
     }
 
     /** 16 in the lanes whose {@code qh} byte has bit {@code sub} set, else 0. */

@@ -26,7 +26,7 @@ class UnpackedProductTest {
      * remainder of four, and float rows have every length modulo the vector width.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void everyElementIsTheUnpackedRowTimesTheTokenWhereverItFallsInTheTiles(GgmlType type) {
         FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
         for (int cols : widths(type)) {
@@ -64,7 +64,7 @@ class UnpackedProductTest {
      * at an offset into the destination.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void anUnpackedRowIsTheDequantizedRow(GgmlType type) {
         FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
         for (int cols : widths(type)) {
@@ -107,26 +107,33 @@ class UnpackedProductTest {
     private static int[] widths(GgmlType type) {
         return switch (type) {
             case F32, F16, BF16 -> new int[] {1, 7, 16, 33, 100, 515};
-            case Q4_K, Q5_K, Q6_K -> new int[] {256, 512};
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> new int[] {256, 512};
             default -> new int[] {32, 64, 96, 256};
         };
     }
 
     /**
-     * Gaussian rows quantized where the format has a quantizer; otherwise (Q5_K) random blocks
-     * whose fp16 scale and minimum are small and finite.
+     * Gaussian rows quantized where the format has a quantizer; otherwise (Q2_K, Q3_K, Q5_K)
+     * random blocks whose fp16 scales and minimums are small and finite.
      */
     private static MemorySegment matrix(GgmlType type, int cols) {
         long seed = cols * 31L + type.ordinal();
         MemorySegment w = Arena.ofAuto().allocate(type.byteSize((long) ROWS * cols), 64);
-        if (type == GgmlType.Q5_K) {
+        int[] halves = switch (type) { // the fp16 fields of formats without a quantizer
+            case Q2_K -> new int[] {80, 82};
+            case Q3_K -> new int[] {108};
+            case Q5_K -> new int[] {0, 2};
+            default -> null;
+        };
+        if (halves != null) {
             Random random = new Random(seed);
             byte[] bytes = new byte[Math.toIntExact(w.byteSize())];
             random.nextBytes(bytes);
             MemorySegment.copy(MemorySegment.ofArray(bytes), 0, w, 0, bytes.length);
             for (long at = 0; at < w.byteSize(); at += type.typeSize()) {
-                w.set(HALF, at, Float.floatToFloat16(0.01f * (1 + random.nextFloat())));
-                w.set(HALF, at + 2, Float.floatToFloat16(0.02f * random.nextFloat()));
+                for (int field : halves) {
+                    w.set(HALF, at + field, Float.floatToFloat16(0.01f * (1 + random.nextFloat())));
+                }
             }
             return w;
         }
