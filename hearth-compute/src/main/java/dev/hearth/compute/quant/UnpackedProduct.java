@@ -7,8 +7,9 @@ import jdk.incubator.vector.FloatVector;
  * Matrix products of several tokens, for every format: four rows at a time are unpacked into
  * floats ({@link FusedDot#unpackRow}, or the format's scalar {@code dequantize} where it has no
  * vector kernels) in a tile of this thread's, once for all the tokens,
- * and the tile is multiplied four rows by four tokens with sixteen sums in registers. Each weight
- * and activation vector loaded then serves four products, and a block's unpacking is paid once
+ * and the tile is multiplied four rows by four tokens with sixteen sums in registers (two tokens
+ * and eight sums with AVX2's sixteen registers). Each weight and activation vector loaded then
+ * serves several products, and a block's unpacking is paid once
  * per row and call instead of once per four tokens: with many tokens (a prompt, a batch of
  * sequences) the formats run at float speed.
  *
@@ -23,6 +24,12 @@ import jdk.incubator.vector.FloatVector;
  */
 final class UnpackedProduct {
 
+    /**
+     * Tokens per tile: four with 32 vector registers (AVX-512); two with 16 (AVX2), where sixteen
+     * accumulators and the loads feeding them do not fit, and spilling them cost a third of the
+     * speed at four tokens.
+     */
+    private static final int TILE_TOKENS = Lanes.L >= 16 ? 4 : 2;
     /** The size of {@link #dot4x4}'s scratch space: sixteen vectors. */
     private static final int SUMS = 16 * Lanes.L;
     private static final ThreadLocal<float[]> SUMS_BUFFER = ThreadLocal.withInitial(() -> new float[SUMS]);
@@ -58,13 +65,17 @@ final class UnpackedProduct {
                 operands[ROW + i] = (row - r) * cols;
                 operands[Y_ROW + i] = row;
             }
-            for (int t = 0; t < tokens; t += 4) {
-                for (int k = 0; k < 4; k++) {
+            for (int t = 0; t < tokens; t += TILE_TOKENS) {
+                for (int k = 0; k < TILE_TOKENS; k++) {
                     int token = Math.min(t + k, tokens - 1);
                     operands[TOKEN + k] = xOffset + token * cols;
                     operands[Y_TOKEN + k] = yOffset + token * yStride;
                 }
-                dot4x4(tile, cols, operands, x, y, sums);
+                if (TILE_TOKENS == 4) {
+                    dot4x4(tile, cols, operands, x, y, sums);
+                } else {
+                    dot4x2(tile, cols, operands, x, y, sums);
+                }
             }
         }
     }
@@ -141,17 +152,57 @@ final class UnpackedProduct {
         a13.intoArray(sums, 13 * Lanes.L);
         a23.intoArray(sums, 14 * Lanes.L);
         a33.intoArray(sums, 15 * Lanes.L);
-        finish4x4(sums, tile, j, cols, operands, x, y);
+        finish(sums, 4, tile, j, cols, operands, x, y);
+    }
+
+    /** {@link #dot4x4} for two tokens ({@code TOKEN[0..1]}, {@code Y_TOKEN[0..1]}): eight sums. */
+    private static void dot4x2(float[] tile, int cols, int[] operands, float[] x, float[] y, float[] sums) {
+        int r0 = operands[ROW];
+        int r1 = operands[ROW + 1];
+        int r2 = operands[ROW + 2];
+        int r3 = operands[ROW + 3];
+        int x0 = operands[TOKEN];
+        int x1 = operands[TOKEN + 1];
+        FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00; // a[row][token]
+        FloatVector a10 = a00, a11 = a00;
+        FloatVector a20 = a00, a21 = a00;
+        FloatVector a30 = a00, a31 = a00;
+        int j = 0;
+        for (; j <= cols - Lanes.L; j += Lanes.L) {
+            FloatVector t0 = Lanes.x(x, x0 + j);
+            FloatVector t1 = Lanes.x(x, x1 + j);
+            FloatVector v = Lanes.x(tile, r0 + j);
+            a00 = v.fma(t0, a00);
+            a01 = v.fma(t1, a01);
+            v = Lanes.x(tile, r1 + j);
+            a10 = v.fma(t0, a10);
+            a11 = v.fma(t1, a11);
+            v = Lanes.x(tile, r2 + j);
+            a20 = v.fma(t0, a20);
+            a21 = v.fma(t1, a21);
+            v = Lanes.x(tile, r3 + j);
+            a30 = v.fma(t0, a30);
+            a31 = v.fma(t1, a31);
+        }
+        a00.intoArray(sums, 0);
+        a10.intoArray(sums, Lanes.L);
+        a20.intoArray(sums, 2 * Lanes.L);
+        a30.intoArray(sums, 3 * Lanes.L);
+        a01.intoArray(sums, 4 * Lanes.L);
+        a11.intoArray(sums, 5 * Lanes.L);
+        a21.intoArray(sums, 6 * Lanes.L);
+        a31.intoArray(sums, 7 * Lanes.L);
+        finish(sums, 2, tile, j, cols, operands, x, y);
     }
 
     /**
-     * {@link #dot4x4}'s last step: the result of row {@code i} and token {@code k} is the lanes of
-     * accumulator {@code 4k + i} in {@code sums}, summed, plus the products of the columns from
+     * A tile's last step: the result of row {@code i} and token {@code k < tokens} is the lanes
+     * of accumulator {@code 4k + i} in {@code sums}, summed, plus the products of the columns from
      * {@code from} on.
      */
-    private static void finish4x4(float[] sums, float[] tile, int from, int cols, int[] operands, float[] x,
-            float[] y) {
-        for (int k = 0; k < 4; k++) {
+    private static void finish(float[] sums, int tokens, float[] tile, int from, int cols, int[] operands,
+            float[] x, float[] y) {
+        for (int k = 0; k < tokens; k++) {
             for (int i = 0; i < 4; i++) {
                 float sum = Lanes.sum(Lanes.x(sums, (4 * k + i) * Lanes.L));
                 for (int j = from; j < cols; j++) {
