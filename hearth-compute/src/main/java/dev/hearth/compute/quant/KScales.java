@@ -69,6 +69,16 @@ final class KScales {
         return (low & 0x3F3F3F3FL) | ((long) high << 32);
     }
 
+    /** {@link #scales(long, int)} of the 12 packed bytes at {@code offset}. */
+    static long scales(MemorySegment block, long offset) {
+        return scales(block.get(Blocks.LONG_LE, offset), block.get(Blocks.INT_LE, offset + 8));
+    }
+
+    /** {@link #mins(long, int)} of the 12 packed bytes at {@code offset}. */
+    static long mins(MemorySegment block, long offset) {
+        return mins(block.get(Blocks.LONG_LE, offset), block.get(Blocks.INT_LE, offset + 8));
+    }
+
     /** The eight 6-bit mins, one per byte, as {@link #scales(long, int)} lays out the scales. */
     static long mins(long bytes0to7, int bytes8to11) {
         int low = (int) (bytes0to7 >>> 32);

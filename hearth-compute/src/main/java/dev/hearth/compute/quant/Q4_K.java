@@ -163,10 +163,8 @@ final class Q4_K implements Quantizer, FusedDot {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             float dmin = -Blocks.half(w, at + DMIN);
-            long scales0to7 = w.get(Blocks.LONG_LE, at + SCALES);
-            int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
-            long scales = KScales.scales(scales0to7, scales8to11);
-            long mins = KScales.mins(scales0to7, scales8to11);
+            long scales = KScales.scales(w, at + SCALES);
+            long mins = KScales.mins(w, at + SCALES);
             for (int pair = 0; pair < KScales.SUB_BLOCKS / 2; pair++) {
                 int sub = 2 * pair;
                 FloatVector scaleLow = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub));
@@ -190,10 +188,8 @@ final class Q4_K implements Quantizer, FusedDot {
             long at = rowAt + (long) b * TYPE.typeSize();
             float d = Blocks.half(w, at + D);
             float dmin = -Blocks.half(w, at + DMIN);
-            long scales0to7 = w.get(Blocks.LONG_LE, at + SCALES);
-            int scales8to11 = w.get(Blocks.INT_LE, at + SCALES + 8);
-            long scales = KScales.scales(scales0to7, scales8to11);
-            long mins = KScales.mins(scales0to7, scales8to11);
+            long scales = KScales.scales(w, at + SCALES);
+            long mins = KScales.mins(w, at + SCALES);
             for (int sub = 0; sub < KScales.SUB_BLOCKS; sub++) {
                 FloatVector scale = FloatVector.broadcast(Lanes.F, d * KScales.field(scales, sub));
                 FloatVector min = FloatVector.broadcast(Lanes.F, dmin * KScales.field(mins, sub));
