@@ -40,10 +40,10 @@ public class MatMulBenchmark {
     static final int ROWS = 896;
     static final int COLS = 4864;
 
-    @Param({"Q8_0", "Q4_0", "Q4_K", "Q6_K", "F16", "BF16", "F32"})
+    @Param({"Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K", "F16", "BF16", "F32"})
     public GgmlType type;
 
-    @Param({"1", "32"})
+    @Param({"1", "4", "32"})
     public int tokens;
 
     /** Threads of the worker pool, the caller included. */
