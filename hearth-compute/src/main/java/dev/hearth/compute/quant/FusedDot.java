@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A weight format that owns a fused dequantize-and-dot kernel: it multiplies one row of its blocks
  * with float activations without writing the dequantized row anywhere (ggml's per-type
- * {@code vec_dot}). Matrix products are built from these row kernels; formats without one are
- * dequantized a row at a time instead.
+ * {@code vec_dot}), and unpacks rows into floats with vectors for products of several tokens.
+ * Formats without these kernels are dequantized in scalar code instead.
  *
  * <p>{@link #matVecRows} (one token) multiplies each row with {@link #dot}; {@link #matMulRows}
  * (several tokens) unpacks rows with {@link #unpackRow} and multiplies them as floats
