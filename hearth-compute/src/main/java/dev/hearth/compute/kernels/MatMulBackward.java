@@ -3,12 +3,8 @@ package dev.hearth.compute.kernels;
 import static dev.hearth.compute.kernels.VectorKernels.F;
 import static dev.hearth.compute.kernels.VectorKernels.L;
 
-import dev.hearth.compute.quant.FusedDot;
 import dev.hearth.compute.quant.WeightFormats;
-import dev.hearth.compute.tensor.GgmlType;
 import dev.hearth.compute.tensor.Tensor;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
@@ -29,20 +25,10 @@ final class MatMulBackward {
     /** Rows of {@code dW} a task accumulates at once, each in a register per vector of columns. */
     private static final int WEIGHT_ROWS = 4;
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
-    /** The formats that unpack rows with vectors ({@link FusedDot#unpackRow}); others dequantize. */
-    private static final Map<GgmlType, FusedDot> UNPACKERS = unpackers();
 
     private final WorkerPool pool;
     private final AtomicReference<InputTask> idleInput = new AtomicReference<>(new InputTask());
     private final AtomicReference<WeightsTask> idleWeights = new AtomicReference<>(new WeightsTask());
-
-    private static Map<GgmlType, FusedDot> unpackers() {
-        Map<GgmlType, FusedDot> unpackers = new EnumMap<>(GgmlType.class);
-        for (GgmlType type : WeightFormats.supportedTypes()) {
-            WeightFormats.fusedDot(type).ifPresent(fused -> unpackers.put(type, fused));
-        }
-        return unpackers;
-    }
 
     MatMulBackward(WorkerPool pool) {
         this.pool = pool;
@@ -109,19 +95,14 @@ final class MatMulBackward {
             int rows = w.rows();
             int cols = w.cols();
             float[] tile = VectorKernels.buffer(TILE, TILE_ROWS * TILE_COLS);
-            FusedDot unpacker = UNPACKERS.get(w.type());
             for (int c = from; c < to; c++) {
                 int c0 = c * TILE_COLS;
                 int width = Math.min(TILE_COLS, cols - c0);
                 for (int i0 = 0; i0 < rows; i0 += TILE_ROWS) {
                     int height = Math.min(TILE_ROWS, rows - i0);
                     for (int r = 0; r < height; r++) { // W[i0+r][c0 .. c0+width) into tile row r
-                        long at = (i0 + r) * w.rowBytes() + w.type().byteSize(c0);
-                        if (unpacker != null) {
-                            unpacker.unpackRow(w.data(), at, width, tile, r * TILE_COLS);
-                        } else {
-                            w.format().dequantize(w.data(), at, tile, r * TILE_COLS, width);
-                        }
+                        WeightFormats.unpackRow(w.format(), w.data(), (i0 + r) * w.rowBytes() + w.type().byteSize(c0),
+                                width, tile, r * TILE_COLS);
                     }
                     for (int t = 0; t < tokens; t++) {
                         addTile(tile, height, width, dy, dyOffset + t * rows + i0, dx, dxOffset + t * cols + c0);

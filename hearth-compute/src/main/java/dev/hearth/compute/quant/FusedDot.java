@@ -32,7 +32,7 @@ public interface FusedDot extends WeightFormat {
      */
     default void matMulRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset, int tokens,
             float[] y, int yOffset, int yStride) {
-        UnpackedProduct.matMulRows(this, true, w, cols, fromRow, toRow, x, xOffset, tokens, y, yOffset, yStride);
+        UnpackedProduct.matMulRows(this, w, cols, fromRow, toRow, x, xOffset, tokens, y, yOffset, yStride);
     }
 
     /**

@@ -43,12 +43,9 @@ final class UnpackedProduct {
     private UnpackedProduct() {
     }
 
-    /**
-     * {@link FusedDot#matMulRows} for {@code format}: rows unpacked with the format's vector
-     * {@link FusedDot#unpackRow} where {@code vectorUnpack}, else with its {@code dequantize}.
-     */
-    static void matMulRows(WeightFormat format, boolean vectorUnpack, MemorySegment w, int cols, int fromRow,
-            int toRow, float[] x, int xOffset, int tokens, float[] y, int yOffset, int yStride) {
+    /** {@link FusedDot#matMulRows} for {@code format}, rows unpacked by {@link WeightFormats#unpackRow}. */
+    static void matMulRows(WeightFormat format, MemorySegment w, int cols, int fromRow, int toRow, float[] x,
+            int xOffset, int tokens, float[] y, int yOffset, int yStride) {
         long rowBytes = format.type().byteSize(cols);
         float[] tile = tile(4 * cols);
         float[] sums = SUMS_BUFFER.get();
@@ -56,10 +53,8 @@ final class UnpackedProduct {
         for (int r = fromRow; r < toRow; r += 4) {
             for (int i = 0; i < 4; i++) {
                 int row = Math.min(r + i, toRow - 1);
-                if (row == r + i && vectorUnpack) {
-                    ((FusedDot) format).unpackRow(w, row * rowBytes, cols, tile, i * cols);
-                } else if (row == r + i) {
-                    format.dequantize(w, row * rowBytes, tile, i * cols, cols);
+                if (row == r + i) {
+                    WeightFormats.unpackRow(format, w, row * rowBytes, cols, tile, i * cols);
                 }
                 operands[ROW + i] = (row - r) * cols;
                 operands[Y_ROW + i] = row;

@@ -54,10 +54,15 @@ public final class WeightFormats {
      * machine's vector width (block formats need 8 or 16 float lanes).
      */
     public static Optional<FusedDot> fusedDot(GgmlType type) {
-        if (FORMATS.get(type) instanceof FusedDot fused && (type.blockSize() == 1 || Lanes.BLOCK_KERNELS)) {
+        if (FORMATS.get(type) instanceof FusedDot fused && runsHere(type)) {
             return Optional.of(fused);
         }
         return Optional.empty();
+    }
+
+    /** Whether the vector kernels of {@code type}'s format run at this machine's vector width. */
+    private static boolean runsHere(GgmlType type) {
+        return type.blockSize() == 1 || Lanes.BLOCK_KERNELS;
     }
 
     /**
@@ -67,7 +72,21 @@ public final class WeightFormats {
      */
     public static void matMulRowsDequantized(WeightFormat format, MemorySegment w, int cols, int fromRow, int toRow,
             float[] x, int xOffset, int tokens, float[] y, int yOffset, int yStride) {
-        UnpackedProduct.matMulRows(format, false, w, cols, fromRow, toRow, x, xOffset, tokens, y, yOffset, yStride);
+        UnpackedProduct.matMulRows(format, w, cols, fromRow, toRow, x, xOffset, tokens, y, yOffset, yStride);
+    }
+
+    /**
+     * The row of {@code cols} elements at byte {@code rowAt} of {@code w} as floats, into
+     * {@code dst} from {@code dstOffset}: with the format's vector {@link FusedDot#unpackRow} where
+     * it runs on this machine, else with its scalar {@code dequantize}.
+     */
+    public static void unpackRow(WeightFormat format, MemorySegment w, long rowAt, int cols, float[] dst,
+            int dstOffset) {
+        if (format instanceof FusedDot fused && runsHere(format.type())) {
+            fused.unpackRow(w, rowAt, cols, dst, dstOffset);
+        } else {
+            format.dequantize(w, rowAt, dst, dstOffset, cols);
+        }
     }
 
     /** The scaled-row kernel of {@code type}'s format, if it is a float format. */
