@@ -171,7 +171,11 @@ class WebChatIT {
         assertThat(engine.last.reason()).as("the server cancelled the generation").isEqualTo(StopReason.CANCELLED);
         assertThat(engine.stats().generatedTokens() - generatedAtStop).as("tokens after Stop").isLessThan(10);
         assertThat(answer().get(1)).isEqualTo(shown);
-        assertThat(storedMessages(0).get(1)).containsEntry("state", "stopped").containsEntry("content", shown);
+        Map<String, Object> stored = storedMessages(0).get(1);
+        assertThat(stored).containsEntry("state", "stopped");
+        // the page shows the answer as rendered Markdown, which drops a trailing space: a stop just
+        // after a token such as " " keeps that space in the stored text only
+        assertThat(((String) stored.get("content")).stripTrailing()).isEqualTo(shown);
         assertThat(browser.findElement(By.id("send")).isDisplayed()).isTrue();
     }
 
