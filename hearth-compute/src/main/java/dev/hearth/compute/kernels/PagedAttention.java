@@ -3,38 +3,49 @@ package dev.hearth.compute.kernels;
 import static dev.hearth.compute.kernels.VectorKernels.MAT_MUL_KERNELS;
 import static dev.hearth.compute.kernels.VectorKernels.MAT_VEC_KERNELS;
 import static dev.hearth.compute.kernels.VectorKernels.MIN_RANGE_WORK;
+import static dev.hearth.compute.kernels.VectorKernels.F;
+import static dev.hearth.compute.kernels.VectorKernels.L;
 import static dev.hearth.compute.kernels.VectorKernels.TOKEN_BLOCK;
-import static dev.hearth.compute.kernels.VectorKernels.addWeightedRows;
 import static dev.hearth.compute.kernels.VectorKernels.buffer;
 import static dev.hearth.compute.kernels.VectorKernels.ceilDiv;
 import static dev.hearth.compute.kernels.VectorKernels.rows;
 
+import dev.hearth.compute.quant.WeightFormats;
 import dev.hearth.compute.tensor.Tensor;
 import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import jdk.incubator.vector.FloatVector;
 
 /**
- * {@link VectorKernels}' attention, as one task per head and block of
- * {@value VectorKernels#TOKEN_BLOCK} tokens, handed out to the pool's threads (the blocks nearest
- * the end of the prompt, which see the most positions, first). A task works in its thread's own
- * query and score buffers: scores for its tokens against every key its last token sees (four
- * tokens per pass over the keys, as in {@link VectorKernels#matMul}), then per token the scaled,
- * causal softmax and the weighted sum of values. Which thread runs a task changes nothing in its
- * arithmetic, and the blocks are fixed by {@code tokens} alone, so results are the same for any
- * thread count.
+ * {@link VectorKernels}' attention, as one task per KV head and block of tokens, handed out to the
+ * pool's threads (the blocks nearest the end of the prompt, which see the most positions, first).
+ * A task takes every query head that shares its KV head, for each of its tokens, as the rows of one
+ * product: with grouped-query attention (Qwen's seven query heads per KV head, Llama 3's four) each
+ * key and value row is widened to floats once for all of them, where a task per query head widened
+ * it once per head. Tokens per task are chosen so that a task holds about
+ * {@value VectorKernels#TOKEN_BLOCK} queries.
+ *
+ * <p>A task works in its thread's own buffers: scores for its queries against every key its last
+ * token sees (several queries per pass over the keys, as in {@link VectorKernels#matMul}), then
+ * per query the scaled, causal softmax, and the weighted sum of values, block by block of the
+ * cache, each block's values widened once into a tile for all the queries. Which thread runs a
+ * task changes nothing in its arithmetic, and the tasks are fixed by {@code tokens} and the head
+ * counts alone, so results are the same for any thread count.
  *
  * <p>The cache may be paged ({@link Kernels#attention}): scores and the weighted sum go block by
  * block of positions, each block's rows in order, so the result is the same bits however the
  * positions are split into blocks.
  */
 final class PagedAttention {
-    /** Per thread: one attention task's queries, {@code [TOKEN_BLOCK][headDim]}. */
+    /** Per thread: one attention task's queries, {@code [queries][headDim]}. */
     private static final ThreadLocal<float[]> QUERY_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
-    /** Per thread: one attention task's scores, {@code [TOKEN_BLOCK][positions]}, sized for the whole cache. */
+    /** Per thread: one attention task's scores, {@code [queries][positions]}, sized for the whole cache. */
     private static final ThreadLocal<float[]> SCORE_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per thread: one block of the cache's values widened to floats, {@code [blockRows][valueDim]}. */
+    private static final ThreadLocal<float[]> VALUE_TILE = ThreadLocal.withInitial(() -> new float[0]);
 
     private final VectorKernels kernels; // the softmax and scaling of the scores
     private final WorkerPool pool;
@@ -59,13 +70,19 @@ final class PagedAttention {
         }
         try {
             task.set(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
-            int tasks = heads * ceilDiv(tokens, TOKEN_BLOCK);
-            long work = (long) positions * (headDim + valueDim) * Math.min(tokens, TOKEN_BLOCK);
+            int perTask = tokensPerTask(heads / kvHeads);
+            int tasks = kvHeads * ceilDiv(tokens, perTask);
+            long work = (long) positions * (headDim + valueDim) * Math.min(tokens, perTask) * (heads / kvHeads);
             pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / Math.max(1, work))), task);
         } finally {
             task.clear();
             idleAttention.set(task);
         }
+    }
+
+    /** Tokens per task: about {@value VectorKernels#TOKEN_BLOCK} queries, {@code group} per token. */
+    private static int tokensPerTask(int group) {
+        return Math.max(1, TOKEN_BLOCK / group);
     }
 
     /**
@@ -96,7 +113,7 @@ final class PagedAttention {
         }
     }
 
-    /** The tasks of an attention call: index {@code i} is head {@code i mod heads} of a block of tokens. */
+    /** The tasks of an attention call: index {@code i} is KV head {@code i mod kvHeads} of a block of tokens. */
     private final class AttentionTask implements WorkerPool.Range {
         private float[] q;
         private int qOffset;
@@ -131,54 +148,107 @@ final class PagedAttention {
 
         @Override
         public void run(int from, int to) {
-            int blocks = ceilDiv(tokens, TOKEN_BLOCK);
+            int perTask = tokensPerTask(heads / kvHeads);
+            int blocks = ceilDiv(tokens, perTask);
             for (int i = from; i < to; i++) {
-                int block = blocks - 1 - i / heads; // the longest rows first
-                int head = i % heads;
-                int t0 = block * TOKEN_BLOCK;
-                head(head, head / (heads / kvHeads), t0, Math.min(TOKEN_BLOCK, tokens - t0));
+                int block = blocks - 1 - i / kvHeads; // the longest rows first
+                int t0 = block * perTask;
+                group(i % kvHeads, t0, Math.min(perTask, tokens - t0));
             }
         }
 
-        /** Head {@code h}, reading KV head {@code g}, for tokens {@code [t0, t0+n)}. */
-        private void head(int h, int g, int t0, int n) {
+        /**
+         * KV head {@code g} with the {@code group} query heads that share it, for tokens
+         * {@code [t0, t0+n)}: query {@code i = t·group + h} is token {@code t0+t}'s head
+         * {@code g·group + h}.
+         */
+        private void group(int g, int t0, int n) {
             Tensor firstKeys = keys.getFirst();
             int headDim = firstKeys.cols();
             int valueDim = values.getFirst().cols();
             int blockRows = firstKeys.rows();
-            int seen = start + t0 + n; // positions the block's last token sees
-            // qh[n][headDim] = head h of each token's query
-            float[] qh = buffer(QUERY_BUFFER, n * headDim);
+            int group = heads / kvHeads;
+            int queries = n * group;
+            int seen = start + t0 + n; // positions the last token sees
+            // qg[queries][headDim]: a token's heads of one group lie side by side in q
+            float[] qg = buffer(QUERY_BUFFER, queries * headDim);
             for (int t = 0; t < n; t++) {
-                System.arraycopy(q, qOffset + ((t0 + t) * heads + h) * headDim, qh, t * headDim, headDim);
+                System.arraycopy(q, qOffset + ((t0 + t) * heads + g * group) * headDim, qg, t * group * headDim,
+                        group * headDim);
             }
-            // scores[n][seen] = K·q, block by block of the cache; sized for every block the list
-            // holds, so the buffer does not grow as positions fill
-            float[] scores = buffer(SCORE_BUFFER, Math.min(tokens, TOKEN_BLOCK) * keys.size() / kvHeads * blockRows);
-            MethodHandle matMulRows = MAT_MUL_KERNELS.get(firstKeys.type());
-            MethodHandle matVecRows = MAT_VEC_KERNELS.get(firstKeys.type());
-            int quads = matMulRows == null ? 0 : n & ~3;
+            // scores[queries][seen] = K·q, block by block of the cache; sized for every block the
+            // list holds, so the buffer does not grow as positions fill
+            float[] scores = buffer(SCORE_BUFFER,
+                    Math.min(tokens, tokensPerTask(group)) * group * keys.size() / kvHeads * blockRows);
+            MethodHandle kernel = (queries == 1 ? MAT_VEC_KERNELS : MAT_MUL_KERNELS).get(firstKeys.type());
             for (int b = 0, first = 0; first < seen; b++, first += blockRows) {
-                Tensor k = keys.get(b * kvHeads + g);
-                int rows = Math.min(blockRows, seen - first);
-                if (quads > 0) {
-                    rows(matMulRows, k, 0, rows, qh, 0, quads, scores, first, seen);
-                }
-                for (int t = quads; t < n; t++) {
-                    rows(matVecRows, k, 0, rows, qh, t * headDim, 1, scores, t * seen + first, seen);
-                }
+                rows(kernel, keys.get(b * kvHeads + g), 0, Math.min(blockRows, seen - first), qg, 0, queries, scores,
+                        first, seen);
             }
-            for (int t = 0; t < n; t++) {
-                int visible = start + t0 + t + 1;
-                kernels.scale(scores, t * seen, scale, visible);
-                kernels.softmax(scores, t * seen, visible);
-                int at = outOffset + ((t0 + t) * heads + h) * valueDim;
+            for (int i = 0; i < queries; i++) {
+                int visible = start + t0 + i / group + 1;
+                kernels.scale(scores, i * seen, scale, visible);
+                kernels.softmax(scores, i * seen, visible);
+                int at = outOffset + ((t0 + i / group) * heads + g * group + i % group) * valueDim;
                 Arrays.fill(out, at, at + valueDim, 0f);
-                for (int b = 0, first = 0; first < visible; b++, first += blockRows) {
-                    addWeightedRows(scores, t * seen + first, values.get(b * kvHeads + g),
-                            Math.min(blockRows, visible - first), out, at);
+            }
+            // out[query] = Σ_p scores[query][p] · V[p], each block's values widened once for every query
+            float[] tile = buffer(VALUE_TILE, blockRows * valueDim);
+            for (int b = 0, first = 0; first < seen; b++, first += blockRows) {
+                Tensor v = values.get(b * kvHeads + g);
+                int rows = Math.min(blockRows, seen - first);
+                for (int r = 0; r < rows; r++) {
+                    WeightFormats.unpackRow(v.format(), v.data(), r * v.rowBytes(), valueDim, tile, r * valueDim);
+                }
+                for (int i = 0; i < queries; i++) {
+                    int visible = start + t0 + i / group + 1;
+                    int at = outOffset + ((t0 + i / group) * heads + g * group + i % group) * valueDim;
+                    addWeightedTileRows(scores, i * seen + first, tile, Math.min(rows, visible - first), valueDim, out,
+                            at);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code y[yOffset + j] += Σ_p s[sOffset + p] · tile[p·cols + j]} over the tile's first
+     * {@code rows} rows, in order, each a multiply-add into {@code y}'s element: the same
+     * arithmetic as adding the scaled rows one by one ({@link VectorKernels#addWeightedRows}),
+     * with {@code y} held in registers across the rows.
+     */
+    static void addWeightedTileRows(float[] s, int sOffset, float[] tile, int rows, int cols, float[] y,
+            int yOffset) {
+        int j = 0;
+        for (; j <= cols - 4 * L; j += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(F, y, yOffset + j);
+            FloatVector a1 = FloatVector.fromArray(F, y, yOffset + j + L);
+            FloatVector a2 = FloatVector.fromArray(F, y, yOffset + j + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(F, y, yOffset + j + 3 * L);
+            for (int p = 0, at = j; p < rows; p++, at += cols) {
+                FloatVector factor = FloatVector.broadcast(F, s[sOffset + p]);
+                a0 = FloatVector.fromArray(F, tile, at).fma(factor, a0);
+                a1 = FloatVector.fromArray(F, tile, at + L).fma(factor, a1);
+                a2 = FloatVector.fromArray(F, tile, at + 2 * L).fma(factor, a2);
+                a3 = FloatVector.fromArray(F, tile, at + 3 * L).fma(factor, a3);
+            }
+            a0.intoArray(y, yOffset + j);
+            a1.intoArray(y, yOffset + j + L);
+            a2.intoArray(y, yOffset + j + 2 * L);
+            a3.intoArray(y, yOffset + j + 3 * L);
+        }
+        for (; j <= cols - L; j += L) {
+            FloatVector a = FloatVector.fromArray(F, y, yOffset + j);
+            for (int p = 0, at = j; p < rows; p++, at += cols) {
+                a = FloatVector.fromArray(F, tile, at).fma(FloatVector.broadcast(F, s[sOffset + p]), a);
+            }
+            a.intoArray(y, yOffset + j);
+        }
+        for (; j < cols; j++) {
+            float sum = y[yOffset + j];
+            for (int p = 0; p < rows; p++) {
+                sum += s[sOffset + p] * tile[p * cols + j];
+            }
+            y[yOffset + j] = sum;
         }
     }
 }

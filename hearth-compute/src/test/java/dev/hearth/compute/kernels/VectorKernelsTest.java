@@ -138,8 +138,9 @@ class VectorKernelsTest {
     }
 
     /**
-     * Attention over F32, F16 and BF16 caches, grouped-query and not, from an empty cache and after
-     * earlier positions, with steps that span more than one block of tokens: the same bits for one
+     * Attention over F32, F16 and BF16 caches, grouped-query (up to eight query heads per KV head)
+     * and not, from an empty cache and after earlier positions, with steps that span more than one
+     * task's block of tokens, value widths with and without a remainder: the same bits for one
      * and three threads, and within a few ulps of the reference (the outputs are convex
      * combinations of the values, so the bound is relative to the largest value).
      */
@@ -148,7 +149,7 @@ class VectorKernelsTest {
         Random random = new Random(42);
         int[][] cases = { // heads, kvHeads, headDim, valueDim, start, tokens
             {1, 1, 8, 8, 0, 1}, {4, 2, 64, 64, 0, 5}, {14, 2, 64, 64, 37, 1}, {6, 3, 40, 24, 3, 70},
-            {2, 1, 33, 17, 100, 4}};
+            {2, 1, 33, 17, 100, 4}, {14, 2, 64, 64, 5, 11}, {8, 1, 80, 72, 2, 9}};
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
             for (int[] c : cases) {
                 int heads = c[0], kvHeads = c[1], headDim = c[2], valueDim = c[3], start = c[4], tokens = c[5];
@@ -224,6 +225,33 @@ class VectorKernelsTest {
                 for (int i = 0; i < expected.length; i++) {
                     assertThat((double) Math.abs(single[i] - expected[i])).as("%s, element %d", what, i)
                             .isLessThanOrEqualTo(4 * (tokens + headDim + 16) * U * largest);
+                }
+            }
+        }
+    }
+
+    /**
+     * Attention's weighted sum over a tile of widened values equals, bit for bit, adding the
+     * scaled rows to the output one by one, for widths with and without a remainder.
+     */
+    @Test
+    void weightedTileRowsAreTheScaledRowsAddedOneByOne() {
+        Random random = new Random(11);
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
+            for (int cols : new int[] {5, 16, 24, 64, 72, 130}) {
+                for (int rows : new int[] {1, 3, 32}) {
+                    Tensor v = RandomTensors.matrix(type, rows, cols, random);
+                    float[] tile = new float[rows * cols];
+                    for (int r = 0; r < rows; r++) {
+                        v.dequantizeRow(r, tile, r * cols);
+                    }
+                    float[] p = RandomTensors.gaussian(random, rows + 2);
+                    float[] start = RandomTensors.gaussian(random, cols + 1);
+                    float[] oneByOne = start.clone();
+                    float[] tiled = start.clone();
+                    VectorKernels.addWeightedRows(p, 2, v, rows, oneByOne, 1);
+                    PagedAttention.addWeightedTileRows(p, 2, tile, rows, cols, tiled, 1);
+                    assertThat(tiled).as("%s %d×%d", type, rows, cols).isEqualTo(oneByOne);
                 }
             }
         }

@@ -1,0 +1,97 @@
+package dev.hearth.model.runtime;
+
+import dev.hearth.compute.kernels.Kernels;
+import dev.hearth.compute.spi.Backend;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A throwaway speed check, not a test: the decode steps of continuous batching, as the serving
+ * engine runs them. {@code S} sequences, each first filled with {@code context} prompt tokens,
+ * then advance one token each per step ({@code Model.forward(Batch, …)}) in a paged F16 cache of
+ * 32-position blocks. Prints steps per second, tokens per second, and where a step's time goes by
+ * {@link Kernels} method (timed through a proxy; the rest of the step is the model's own loop).
+ * Run with {@code java --add-modules jdk.incubator.vector -cp <test classpath>
+ * dev.hearth.model.runtime.BatchStepSpeed MODEL.gguf [sequences] [context] [steps] [threads]}.
+ */
+final class BatchStepSpeed {
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        int sequences = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int context = args.length > 2 ? Integer.parseInt(args[2]) : 150;
+        int steps = args.length > 3 ? Integer.parseInt(args[3]) : 32;
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        Map<String, long[]> spent = new TreeMap<>();
+        boolean[] timing = {false};
+        try (Backend backend = Backend.cpu(threads)) {
+            Kernels inner = backend.kernels();
+            Kernels timed = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                    (proxy, method, margs) -> {
+                        long t0 = System.nanoTime();
+                        try {
+                            return method.invoke(inner, margs);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        } finally {
+                            if (timing[0]) {
+                                long[] cell = spent.computeIfAbsent(method.getName(), k -> new long[2]);
+                                cell[0] += System.nanoTime() - t0;
+                                cell[1]++;
+                            }
+                        }
+                    });
+            try (Model model = Models.open(file, ModelOptions.defaults().withKernels(timed).withBatchSize(512))) {
+                int vocab = model.info().vocabularySize();
+                float[] logits = new float[sequences * vocab];
+                SplittableRandom random = new SplittableRandom(1);
+                for (int round = 0; round < 3; round++) {
+                    try (KvBlockPool pool = model.newBlockPool(1L << 30, 32, KvPrecision.F16)) {
+                        KvCache[] caches = new KvCache[sequences];
+                        int[][] next = new int[sequences][1];
+                        Batch batch = new Batch();
+                        for (int i = 0; i < sequences; i++) {
+                            int[] prompt = random.ints(context, 3, vocab).toArray();
+                            caches[i] = pool.newSequence(context + steps + 1, prompt);
+                            batch.clear();
+                            batch.add(caches[i], prompt, 0, prompt.length);
+                            model.forward(batch, logits);
+                            next[i][0] = random.nextInt(3, vocab);
+                        }
+                        spent.clear();
+                        timing[0] = round == 2;
+                        long t0 = System.nanoTime();
+                        for (int step = 0; step < steps; step++) {
+                            batch.clear();
+                            for (int i = 0; i < sequences; i++) {
+                                batch.add(caches[i], next[i], 0, 1);
+                            }
+                            model.forward(batch, logits);
+                        }
+                        long elapsed = System.nanoTime() - t0;
+                        timing[0] = false;
+                        System.out.printf("round %d: %d sequences at %d..%d positions, %.1f ms/step, %.1f tokens/s%n",
+                                round, sequences, context, context + steps, elapsed / 1e6 / steps,
+                                (double) sequences * steps / (elapsed / 1e9));
+                        if (round == 2) {
+                            long total = 0;
+                            for (var e : spent.entrySet()) {
+                                total += e.getValue()[0];
+                                System.out.printf("  %-12s %7.2f ms/step  %6d calls/step%n", e.getKey(),
+                                        e.getValue()[0] / 1e6 / steps, e.getValue()[1] / steps);
+                            }
+                            System.out.printf("  %-12s %7.2f ms/step%n", "(other)", (elapsed - total) / 1e6 / steps);
+                        }
+                        for (KvCache cache : caches) {
+                            cache.close();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
