@@ -85,6 +85,22 @@ public interface Kernels {
             int start, float scale, float[] out, int outOffset);
 
     /**
+     * {@link #attention} for every sequence of {@code batch}, each over its own cache, as one call
+     * (an implementation hands all of their work to its threads at once, rather than sequence by
+     * sequence): row {@code t} of {@code q} is the step's token {@code t},
+     * {@code heads·headDim} floats, and of {@code out}, {@code heads·valueDim}. Each sequence's
+     * results are those of {@link #attention} for it alone.
+     */
+    default void attention(AttentionBatch batch, float[] q, int heads, int kvHeads, float scale, float[] out) {
+        for (int i = 0; i < batch.size(); i++) {
+            int headDim = batch.keys(i).getFirst().cols();
+            int valueDim = batch.values(i).getFirst().cols();
+            attention(q, batch.first(i) * heads * headDim, batch.tokens(i), heads, kvHeads, batch.keys(i),
+                    batch.values(i), batch.start(i), scale, out, batch.first(i) * heads * valueDim);
+        }
+    }
+
+    /**
      * Bidirectional multi-head attention, as an encoder computes it: {@link #attention} from
      * position 0 without the causal mask, every one of the {@code tokens} queries seeing all
      * {@code tokens} positions: {@code scores[i] = scale · K_g[i] · q[t][h]} for

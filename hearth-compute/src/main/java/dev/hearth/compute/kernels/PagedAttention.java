@@ -57,27 +57,61 @@ final class PagedAttention {
         this.pool = pool;
     }
 
-    /** {@link Kernels#attention}. */
+    /** {@link Kernels#attention}: a batch of one sequence. */
     void run(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, int start, float scale, float[] out, int outOffset) {
         check(q, qOffset, tokens, heads, kvHeads, keys, values, start + tokens, out, outOffset);
-        int headDim = keys.getFirst().cols();
-        int valueDim = values.getFirst().cols();
-        int positions = start + tokens;
-        AttentionTask task = idleAttention.getAndSet(null);
-        if (task == null) {
-            task = new AttentionTask(); // a second caller at once
-        }
+        AttentionTask task = idleTask();
         try {
-            task.set(q, qOffset, tokens, heads, kvHeads, keys, values, start, scale, out, outOffset);
-            int perTask = tokensPerTask(heads / kvHeads);
-            int tasks = kvHeads * ceilDiv(tokens, perTask);
-            long work = (long) positions * (headDim + valueDim) * Math.min(tokens, perTask) * (heads / kvHeads);
-            pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / Math.max(1, work))), task);
+            task.single.clear();
+            task.single.add(0, tokens, start, keys, values);
+            task.set(task.single, q, qOffset, heads, kvHeads, scale, out, outOffset);
+            hand(task);
         } finally {
             task.clear();
             idleAttention.set(task);
         }
+    }
+
+    /** {@link Kernels#attention(AttentionBatch, float[], int, int, float, float[])}. */
+    void run(AttentionBatch batch, float[] q, int heads, int kvHeads, float scale, float[] out) {
+        for (int i = 0; i < batch.size(); i++) {
+            int headDim = batch.keys(i).getFirst().cols();
+            int valueDim = batch.values(i).getFirst().cols();
+            check(q, batch.first(i) * heads * headDim, batch.tokens(i), heads, kvHeads, batch.keys(i),
+                    batch.values(i), batch.start(i) + batch.tokens(i), out, batch.first(i) * heads * valueDim);
+        }
+        if (batch.size() == 0) {
+            return;
+        }
+        AttentionTask task = idleTask();
+        try {
+            task.set(batch, q, 0, heads, kvHeads, scale, out, 0);
+            hand(task);
+        } finally {
+            task.clear();
+            idleAttention.set(task);
+        }
+    }
+
+    private AttentionTask idleTask() {
+        AttentionTask task = idleAttention.getAndSet(null);
+        return task != null ? task : new AttentionTask(); // a second caller at once
+    }
+
+    /** Hands the task's work to the pool: every sequence's blocks of tokens times its KV heads. */
+    private void hand(AttentionTask task) {
+        int group = task.heads / task.kvHeads;
+        int perTask = tokensPerTask(group);
+        long work = 0;
+        for (int i = 0; i < task.batch.size(); i++) {
+            int tokens = task.batch.tokens(i);
+            int rowWidth = task.batch.keys(i).getFirst().cols() + task.batch.values(i).getFirst().cols();
+            work += (long) (task.batch.start(i) + tokens) * rowWidth * tokens * group;
+        }
+        int tasks = task.tasks();
+        long perRange = Math.max(1, work / tasks);
+        pool.forRanges(tasks, (int) Math.max(1, Math.min(tasks, MIN_RANGE_WORK / perRange)), task);
     }
 
     /** Tokens per task: about {@value VectorKernels#TOKEN_BLOCK} queries, {@code group} per token. */
@@ -113,56 +147,80 @@ final class PagedAttention {
         }
     }
 
-    /** The tasks of an attention call: index {@code i} is KV head {@code i mod kvHeads} of a block of tokens. */
+    /**
+     * The tasks of an attention call: sequence by sequence, KV head {@code i mod kvHeads} of a
+     * block of the sequence's tokens, its last block first.
+     */
     private final class AttentionTask implements WorkerPool.Range {
+        /** The batch of {@link #run(float[], int, int, int, int, List, List, int, float, float[], int)}. */
+        final AttentionBatch single = new AttentionBatch();
+        private AttentionBatch batch;
         private float[] q;
-        private int qOffset;
-        private int tokens;
+        private int qOffset; // where the step's row 0 starts in q
         private int heads;
         private int kvHeads;
-        private List<Tensor> keys;
-        private List<Tensor> values;
-        private int start;
         private float scale;
         private float[] out;
-        private int outOffset;
+        private int outOffset; // where the step's row 0 starts in out
+        private int[] taskEnds = new int[8]; // the tasks of sequences 0 .. i end before taskEnds[i]
 
-        void set(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys, List<Tensor> values,
-                int start, float scale, float[] out, int outOffset) {
+        void set(AttentionBatch batch, float[] q, int qOffset, int heads, int kvHeads, float scale, float[] out,
+                int outOffset) {
+            this.batch = batch;
             this.q = q;
             this.qOffset = qOffset;
-            this.tokens = tokens;
             this.heads = heads;
             this.kvHeads = kvHeads;
-            this.keys = keys;
-            this.values = values;
-            this.start = start;
             this.scale = scale;
             this.out = out;
             this.outOffset = outOffset;
+            if (batch != null) {
+                if (taskEnds.length < batch.size()) {
+                    taskEnds = new int[batch.size()];
+                }
+                int perTask = tokensPerTask(heads / kvHeads);
+                for (int i = 0, end = 0; i < batch.size(); i++) {
+                    end += kvHeads * ceilDiv(batch.tokens(i), perTask);
+                    taskEnds[i] = end;
+                }
+            }
         }
 
         void clear() {
-            set(null, 0, 0, 0, 0, null, null, 0, 0f, null, 0);
+            set(null, null, 0, 0, 1, 0f, null, 0);
+            single.clear();
+        }
+
+        int tasks() {
+            return taskEnds[batch.size() - 1];
         }
 
         @Override
         public void run(int from, int to) {
             int perTask = tokensPerTask(heads / kvHeads);
-            int blocks = ceilDiv(tokens, perTask);
+            int s = 0;
             for (int i = from; i < to; i++) {
-                int block = blocks - 1 - i / kvHeads; // the longest rows first
+                while (i >= taskEnds[s]) {
+                    s++;
+                }
+                int local = i - (s == 0 ? 0 : taskEnds[s - 1]);
+                int tokens = batch.tokens(s);
+                int block = ceilDiv(tokens, perTask) - 1 - local / kvHeads; // the longest rows first
                 int t0 = block * perTask;
-                group(i % kvHeads, t0, Math.min(perTask, tokens - t0));
+                group(s, local % kvHeads, t0, Math.min(perTask, tokens - t0));
             }
         }
 
         /**
-         * KV head {@code g} with the {@code group} query heads that share it, for tokens
-         * {@code [t0, t0+n)}: query {@code i = t·group + h} is token {@code t0+t}'s head
-         * {@code g·group + h}.
+         * Sequence {@code s}'s KV head {@code g} with the {@code group} query heads that share it,
+         * for its tokens {@code [t0, t0+n)}: query {@code i = t·group + h} is token {@code t0+t}'s
+         * head {@code g·group + h}.
          */
-        private void group(int g, int t0, int n) {
+        private void group(int s, int g, int t0, int n) {
+            List<Tensor> keys = batch.keys(s);
+            List<Tensor> values = batch.values(s);
+            int start = batch.start(s);
+            int tokens = batch.tokens(s);
             Tensor firstKeys = keys.getFirst();
             int headDim = firstKeys.cols();
             int valueDim = values.getFirst().cols();
@@ -170,6 +228,8 @@ final class PagedAttention {
             int group = heads / kvHeads;
             int queries = n * group;
             int seen = start + t0 + n; // positions the last token sees
+            int qOffset = this.qOffset + batch.first(s) * heads * headDim;
+            int outOffset = this.outOffset + batch.first(s) * heads * valueDim;
             // qg[queries][headDim]: a token's heads of one group lie side by side in q
             float[] qg = buffer(QUERY_BUFFER, queries * headDim);
             for (int t = 0; t < n; t++) {

@@ -153,6 +153,11 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void attention(AttentionBatch batch, float[] q, int heads, int kvHeads, float scale, float[] out) {
+        attention.run(batch, q, heads, kvHeads, scale, out);
+    }
+
+    @Override
     public void bidirectionalAttention(float[] q, int qOffset, int tokens, int heads, int kvHeads, List<Tensor> keys,
             List<Tensor> values, float scale, float[] out, int outOffset) {
         bidirectional.run(q, qOffset, tokens, heads, kvHeads, keys, values, scale, out, outOffset);

@@ -231,6 +231,45 @@ class VectorKernelsTest {
     }
 
     /**
+     * Several sequences' attention in one call, each over its own paged cache, with prompts and
+     * single tokens mixed: each sequence's rows are the bits of its own call, for the vector
+     * kernels with one and three threads and for the reference's default loop.
+     */
+    @Test
+    void attentionOfABatchIsEachSequencesOwn() {
+        Random random = new Random(5);
+        int heads = 14, kvHeads = 2, headDim = 64, valueDim = 64, blockRows = 16;
+        int[][] sequences = {{0, 1}, {37, 1}, {5, 11}, {70, 3}}; // start, tokens
+        int rows = 0;
+        for (int[] sequence : sequences) {
+            rows += sequence[1];
+        }
+        float[] q = RandomTensors.gaussian(random, rows * heads * headDim);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        for (Kernels kernels : new Kernels[] {REFERENCE, one, three}) {
+            AttentionBatch batch = new AttentionBatch();
+            float[] expected = new float[rows * heads * valueDim];
+            Random cacheRandom = new Random(6);
+            for (int i = 0, first = 0; i < sequences.length; first += sequences[i][1], i++) {
+                int start = sequences[i][0];
+                int tokens = sequences[i][1];
+                List<Tensor> keys = new java.util.ArrayList<>();
+                List<Tensor> values = new java.util.ArrayList<>();
+                for (int b = 0; b < (start + tokens + blockRows - 1) / blockRows * kvHeads; b++) {
+                    keys.add(RandomTensors.matrix(GgmlType.F16, blockRows, headDim, cacheRandom));
+                    values.add(RandomTensors.matrix(GgmlType.F16, blockRows, valueDim, cacheRandom));
+                }
+                kernels.attention(q, first * heads * headDim, tokens, heads, kvHeads, keys, values, start, scale,
+                        expected, first * heads * valueDim);
+                batch.add(first, tokens, start, keys, values);
+            }
+            float[] batched = new float[expected.length];
+            kernels.attention(batch, q, heads, kvHeads, scale, batched);
+            assertThat(batched).as(kernels.getClass().getSimpleName()).isEqualTo(expected);
+        }
+    }
+
+    /**
      * Attention's weighted sum over a tile of widened values equals, bit for bit, adding the
      * scaled rows to the output one by one, for widths with and without a remainder.
      */

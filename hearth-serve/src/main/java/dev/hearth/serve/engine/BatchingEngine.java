@@ -399,7 +399,7 @@ final class BatchingEngine implements InferenceEngine {
                 s.fail(e);
             }
             active.removeAll(inBatch);
-                return;
+            return;
         }
         steps.incrementAndGet();
         for (int i = 0; i < inBatch.size(); i++) {

@@ -199,6 +199,7 @@ final class DecoderModel implements Model {
                 rmsNormRows(s.q, s.q, layer.qNorm(), T * c.heads(), c.headDim());
                 rmsNormRows(s.k, s.k, layer.kNorm(), T * c.kvHeads(), c.headDim());
             }
+            s.attention.clear();
             for (int i = 0; i < b.sequences(); i++) {
                 KvCache cache = b.cache(i);
                 int first = b.first(i);
@@ -215,10 +216,11 @@ final class DecoderModel implements Model {
                                 s.v, t * c.kvValueDim() + g * c.valueDim());
                     }
                 }
-                // att[t][heads·valueDim]: each query head over its KV head's positions 0 .. its own (causal)
-                kernels.attention(s.q, first * c.qDim(), b.count(i), c.heads(), c.kvHeads(), cache.keys(l),
-                        cache.values(l), start, attentionScale, s.att, first * c.attentionDim());
+                s.attention.add(first, b.count(i), start, cache.keys(l), cache.values(l));
             }
+            // att[T][heads·valueDim]: each query head over its KV head's positions 0 .. its own
+            // (causal), each sequence over its own cache, all sequences in one call
+            kernels.attention(s.attention, s.q, c.heads(), c.kvHeads(), attentionScale, s.att);
             kernels.matMul(layer.wo(), s.att, 0, s.xb, 0, T);    // xb[T][dim]
             if (adapted) {
                 lora.add(b, l, LoraTarget.ATTN_OUTPUT, s.att, s.xb);

@@ -1,5 +1,7 @@
 package dev.hearth.model.arch.transformer;
 
+import dev.hearth.compute.kernels.AttentionBatch;
+
 /**
  * The activations of one forward step of up to {@code batch} tokens, allocated once per model and
  * reused by every call, so a forward pass allocates nothing per token. Each buffer holds one row
@@ -15,6 +17,7 @@ final class DecoderState {
     final float[] att;    // [batch][heads·valueDim] attention output
     final float[] hb;     // [batch][ffnDim] gate, then silu(gate)·up
     final float[] hb2;    // [batch][ffnDim] up
+    final AttentionBatch attention = new AttentionBatch(); // one layer's sequences, refilled per layer
 
     DecoderState(DecoderConfig c, int batch) {
         this.batch = batch;
