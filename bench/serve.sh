@@ -97,10 +97,13 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 # warm-up: one request alone, then one per client at once, so the JIT has compiled the batched
-# paths too before anything is timed
+# paths too before anything is timed. Every request, warm-up or timed, sends a prompt of its own
+# seed (seed is the running count of requests sent), so none finds its prompt in the prefix cache.
+seed=1
 for c in 1 "$max_clients"; do
   node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$c" --requests 1 \
-      --prompt-tokens "$prompt" --max-tokens 16 >/dev/null
+      --prompt-tokens "$prompt" --max-tokens 16 --first-seed "$seed" >/dev/null
+  seed=$(( seed + c ))
 done
 
 echo "date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -110,17 +113,19 @@ echo "model:    $file ($name), $threads threads"
 echo "requests: $reps per client, one after another; prompts of ~$prompt tokens, answers of up to $gen"
 echo "command:  $command_line"
 echo
-echo "| clients | requests | tokens/s | × 1 client | TTFT p50 (s) | TTFT p99 (s) | inter-token (ms) | prompt tokens |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| clients | requests | tokens/s | × 1 client | TTFT p50 (s) | TTFT p99 (s) | inter-token (ms) | prompt tokens | of them cached |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 single=""
 for c in ${client_counts//,/ }; do
   json=$(node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$c" \
-      --requests "$reps" --prompt-tokens "$prompt" --max-tokens "$gen")
+      --requests "$reps" --prompt-tokens "$prompt" --max-tokens "$gen" --first-seed "$seed")
+  seed=$(( seed + c * reps ))
   node -e '
     const r = JSON.parse(process.argv[1]);
     const single = process.argv[2] ? Number(process.argv[2]) : r.tokens_per_s;
     console.log(`| ${r.clients} | ${r.requests} | ${r.tokens_per_s.toFixed(1)} | ${(r.tokens_per_s / single).toFixed(2)} | ` +
-      `${r.ttft_p50_s.toFixed(2)} | ${r.ttft_p99_s.toFixed(2)} | ${r.itl_mean_ms.toFixed(1)} | ${r.prompt_tokens_mean} |`);
+      `${r.ttft_p50_s.toFixed(2)} | ${r.ttft_p99_s.toFixed(2)} | ${r.itl_mean_ms.toFixed(1)} | ${r.prompt_tokens_mean} | ` +
+      `${r.cached_tokens_mean} |`);
   ' "$json" "$single"
   single=${single:-$(node -e 'console.log(JSON.parse(process.argv[1]).tokens_per_s)' "$json")}
 done

@@ -2,11 +2,14 @@
 // sending R streamed completions one after another, measuring time to first token and tokens/s.
 //
 //   node bench/serve/load.mjs --url http://127.0.0.1:8080 --model NAME --clients 8 [--requests 3]
-//        [--prompt-tokens 100] [--max-tokens 128] [--key KEY]
+//        [--prompt-tokens 100] [--max-tokens 128] [--first-seed 1] [--key KEY]
 //
 // Prints one JSON object: clients, requests, aggregate generated tokens/s over the wall time,
 // time-to-first-token p50/p99, mean inter-token latency, and the mean prompt tokens the server
-// counted. Every client's prompt differs from its first word on, so no prefix is shared.
+// counted, with how many of them it found in its prefix cache. Request k (from 0) sends the prompt
+// of seed first-seed + k; prompts of different seeds differ from their first word on, so no prefix
+// is shared unless a seed is sent again (a later run against the same server must start past the
+// seeds an earlier one used).
 import { performance } from 'node:perf_hooks';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
@@ -17,6 +20,7 @@ const clients = Number(args.clients ?? 1);
 const requests = Number(args.requests ?? 3);
 const promptTokens = Number(args['prompt-tokens'] ?? 100);
 const maxTokens = Number(args['max-tokens'] ?? 128);
+const firstSeed = Number(args['first-seed'] ?? 1);
 if (!model) {
   console.error('load.mjs: --model is required');
   process.exit(2);
@@ -77,14 +81,15 @@ async function complete(seed) {
     throw new Error('the stream ended without usage (stream_options.include_usage)');
   }
   return { ttft: (first - started) / 1000, generating: (last - first) / 1000,
-    completion: usage.completion_tokens, prompt: usage.prompt_tokens };
+    completion: usage.completion_tokens, prompt: usage.prompt_tokens,
+    cached: usage.prompt_tokens_details?.cached_tokens ?? 0 };
 }
 
 const results = [];
 const wallStart = performance.now();
 await Promise.all(Array.from({ length: clients }, async (_, c) => {
   for (let r = 0; r < requests; r++) {
-    results.push(await complete(1 + c * requests + r));
+    results.push(await complete(firstSeed + c * requests + r));
   }
 }));
 const wall = (performance.now() - wallStart) / 1000;
@@ -102,5 +107,6 @@ console.log(JSON.stringify({
   ttft_p50_s: +percentile(ttfts, 50).toFixed(3), ttft_p99_s: +percentile(ttfts, 99).toFixed(3),
   itl_mean_ms: +(1000 * itl.reduce((a, b) => a + b, 0) / Math.max(1, itl.length)).toFixed(1),
   prompt_tokens_mean: Math.round(results.reduce((s, r) => s + r.prompt, 0) / results.length),
+  cached_tokens_mean: Math.round(results.reduce((s, r) => s + r.cached, 0) / results.length),
   completion_tokens: generated,
 }));
