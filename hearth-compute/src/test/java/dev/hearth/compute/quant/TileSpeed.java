@@ -1,0 +1,110 @@
+package dev.hearth.compute.quant;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A throwaway speed check, not a test: how fast could {@link UnpackedProduct}'s four-rows-by-four-
+ * tokens register tile go on this core, with nothing around it? One thread multiplies a tile of
+ * four float rows by four of {@code tokens} activation rows, the token group changing each call
+ * as in a product of that many tokens, so that with many tokens (or long rows) the activations
+ * come from L2 rather than L1. Also prints the core's own peak: sixteen independent multiply-adds
+ * in registers. Run with {@code java --add-modules jdk.incubator.vector
+ * -cp target/classes:target/test-classes dev.hearth.compute.quant.TileSpeed [cols] [tokens]}.
+ */
+final class TileSpeed {
+
+    private static final int L = Lanes.L;
+
+    private TileSpeed() {
+    }
+
+    public static void main(String[] args) {
+        int cols = args.length > 0 ? Integer.parseInt(args[0]) : 896;
+        int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        float[] tile = new float[4 * cols];
+        float[] x = new float[tokens * cols];
+        float[] sums = new float[L];
+        for (int round = 0; round < 5; round++) {
+            long calls = 400_000_000L / cols;
+            long t0 = System.nanoTime();
+            for (long i = 0; i < calls; i++) {
+                dot4x4(tile, cols, x, (int) (i % (tokens / 4)) * 4 * cols, sums);
+            }
+            double tileSeconds = (System.nanoTime() - t0) / 1e9;
+            long steps = 20_000_000;
+            t0 = System.nanoTime();
+            float peak = peak(steps, sums);
+            double peakSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("%d columns, %d tokens: tile %.1f GFLOP/s, registers only %.1f GFLOP/s (one thread)%s%n",
+                    cols, tokens, calls * 16.0 * cols * 2 / tileSeconds / 1e9, steps * 16.0 * L * 2 / peakSeconds / 1e9,
+                    peak == 42 ? " " : "");
+        }
+    }
+
+    /** The tile's inner loop, as in {@link UnpackedProduct}: rows {@code 0..3} of tile times tokens from {@code x0}. */
+    private static void dot4x4(float[] tile, int cols, float[] x, int x0, float[] sums) {
+        FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int j = 0; j <= cols - L; j += L) {
+            FloatVector t0 = Lanes.x(x, x0 + j);
+            FloatVector t1 = Lanes.x(x, x0 + cols + j);
+            FloatVector t2 = Lanes.x(x, x0 + 2 * cols + j);
+            FloatVector t3 = Lanes.x(x, x0 + 3 * cols + j);
+            FloatVector v = Lanes.x(tile, j);
+            a00 = v.fma(t0, a00);
+            a01 = v.fma(t1, a01);
+            a02 = v.fma(t2, a02);
+            a03 = v.fma(t3, a03);
+            v = Lanes.x(tile, cols + j);
+            a10 = v.fma(t0, a10);
+            a11 = v.fma(t1, a11);
+            a12 = v.fma(t2, a12);
+            a13 = v.fma(t3, a13);
+            v = Lanes.x(tile, 2 * cols + j);
+            a20 = v.fma(t0, a20);
+            a21 = v.fma(t1, a21);
+            a22 = v.fma(t2, a22);
+            a23 = v.fma(t3, a23);
+            v = Lanes.x(tile, 3 * cols + j);
+            a30 = v.fma(t0, a30);
+            a31 = v.fma(t1, a31);
+            a32 = v.fma(t2, a32);
+            a33 = v.fma(t3, a33);
+        }
+        a00.add(a01).add(a02).add(a03).add(a10).add(a11).add(a12).add(a13).add(a20).add(a21).add(a22).add(a23)
+                .add(a30).add(a31).add(a32).add(a33).intoArray(sums, 0);
+    }
+
+    /** Sixteen independent chains of multiply-adds, no memory: the core's peak. */
+    private static float peak(long steps, float[] seed) {
+        FloatVector a0 = Lanes.x(seed, 0), a1 = a0.add(1), a2 = a0.add(2), a3 = a0.add(3);
+        FloatVector a4 = a0.add(4), a5 = a0.add(5), a6 = a0.add(6), a7 = a0.add(7);
+        FloatVector a8 = a0.add(8), a9 = a0.add(9), a10 = a0.add(10), a11 = a0.add(11);
+        FloatVector a12 = a0.add(12), a13 = a0.add(13), a14 = a0.add(14), a15 = a0.add(15);
+        FloatVector m = FloatVector.broadcast(Lanes.F, 0.999f);
+        FloatVector c = FloatVector.broadcast(Lanes.F, 0.001f);
+        for (long i = 0; i < steps; i++) {
+            a0 = a0.fma(m, c);
+            a1 = a1.fma(m, c);
+            a2 = a2.fma(m, c);
+            a3 = a3.fma(m, c);
+            a4 = a4.fma(m, c);
+            a5 = a5.fma(m, c);
+            a6 = a6.fma(m, c);
+            a7 = a7.fma(m, c);
+            a8 = a8.fma(m, c);
+            a9 = a9.fma(m, c);
+            a10 = a10.fma(m, c);
+            a11 = a11.fma(m, c);
+            a12 = a12.fma(m, c);
+            a13 = a13.fma(m, c);
+            a14 = a14.fma(m, c);
+            a15 = a15.fma(m, c);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .add(a12).add(a13).add(a14).add(a15).reduceLanes(VectorOperators.ADD);
+    }
+}
