@@ -43,10 +43,10 @@ final class UnpackedProduct {
     private static final int SUMS = 16 * Lanes.L;
     private static final ThreadLocal<float[]> SUMS_BUFFER = ThreadLocal.withInitial(() -> new float[SUMS]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
-    private static final int ROW = 0;      // [4] the rows' offsets in the tile
-    private static final int TOKEN = 4;    // [4] the tokens' offsets in x
-    private static final int Y_TOKEN = 8;  // [4] the tokens' offsets in y
-    private static final int Y_ROW = 12;   // [4] the rows' indices in y
+    static final int ROW = 0;      // [4] the rows' offsets in the tile
+    static final int TOKEN = 4;    // [4] the tokens' offsets in x
+    static final int Y_TOKEN = 8;  // [4] the tokens' offsets in y
+    static final int Y_ROW = 12;   // [4] the rows' indices in y
     /**
      * [1] the sum of the bytes read ahead: kept so that the JIT cannot drop the reads, in this
      * thread's array so that no other core's cache line is written.
@@ -118,7 +118,7 @@ final class UnpackedProduct {
      * Four rows of {@code tile} ({@code cols} floats each) times four tokens of {@code x}, where
      * {@code operands} says: {@code y[Y_TOKEN[k] + Y_ROW[i]] = Σ_j tile[ROW[i] + j] · x[TOKEN[k] + j]}.
      */
-    private static void dot4x4(float[] tile, int cols, int[] operands, float[] x, float[] y, float[] sums) {
+    static void dot4x4(float[] tile, int cols, int[] operands, float[] x, float[] y, float[] sums) {
         int r0 = operands[ROW];
         int r1 = operands[ROW + 1];
         int r2 = operands[ROW + 2];

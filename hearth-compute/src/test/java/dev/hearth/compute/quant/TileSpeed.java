@@ -4,11 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * A throwaway speed check, not a test: how fast could {@link UnpackedProduct}'s four-rows-by-four-
- * tokens register tile go on this core, with nothing around it? One thread multiplies a tile of
- * four float rows by four of {@code tokens} activation rows, the token group changing each call
- * as in a product of that many tokens, so that with many tokens (or long rows) the activations
- * come from L2 rather than L1. Also prints the core's own peak: sixteen independent multiply-adds
+ * A throwaway speed check, not a test: how fast does {@link UnpackedProduct#dot4x4}, the four-rows-
+ * by-four-tokens register tile with its lane sums, go on this core with nothing around it (no
+ * unpacking, no pool)? One thread multiplies a tile of four float rows by four of {@code tokens}
+ * activation rows, the group of four changing each call as in a product of that many tokens, so
+ * that with many tokens (or long rows) the activations no longer stay in the nearer caches. Also prints the core's own peak: sixteen independent multiply-adds
  * in registers. Run with {@code java --add-modules jdk.incubator.vector
  * -cp target/classes:target/test-classes dev.hearth.compute.quant.TileSpeed [cols] [tokens]}.
  */
@@ -24,58 +24,33 @@ final class TileSpeed {
         int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         float[] tile = new float[4 * cols];
         float[] x = new float[tokens * cols];
-        float[] sums = new float[L];
+        float[] y = new float[tokens * 4];
+        float[] sums = new float[16 * L];
+        int[] operands = new int[17];
+        for (int i = 0; i < 4; i++) {
+            operands[UnpackedProduct.ROW + i] = i * cols;
+            operands[UnpackedProduct.Y_ROW + i] = i;
+        }
         for (int round = 0; round < 5; round++) {
             long calls = 400_000_000L / cols;
             long t0 = System.nanoTime();
             for (long i = 0; i < calls; i++) {
-                dot4x4(tile, cols, x, (int) (i % (tokens / 4)) * 4 * cols, sums);
+                int first = (int) (i % (tokens / 4)) * 4;
+                for (int k = 0; k < 4; k++) {
+                    operands[UnpackedProduct.TOKEN + k] = (first + k) * cols;
+                    operands[UnpackedProduct.Y_TOKEN + k] = (first + k) * 4;
+                }
+                UnpackedProduct.dot4x4(tile, cols, operands, x, y, sums);
             }
             double tileSeconds = (System.nanoTime() - t0) / 1e9;
             long steps = 20_000_000;
             t0 = System.nanoTime();
-            float peak = peak(steps, sums);
+            float peak = peak(steps, x);
             double peakSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%d columns, %d tokens: tile %.1f GFLOP/s, registers only %.1f GFLOP/s (one thread)%s%n",
+            System.out.printf("%d columns, %d tokens: dot4x4 %.1f GFLOP/s, registers only %.1f GFLOP/s (one thread)%s%n",
                     cols, tokens, calls * 16.0 * cols * 2 / tileSeconds / 1e9, steps * 16.0 * L * 2 / peakSeconds / 1e9,
                     peak == 42 ? " " : "");
         }
-    }
-
-    /** The tile's inner loop, as in {@link UnpackedProduct}: rows {@code 0..3} of tile times tokens from {@code x0}. */
-    private static void dot4x4(float[] tile, int cols, float[] x, int x0, float[] sums) {
-        FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        for (int j = 0; j <= cols - L; j += L) {
-            FloatVector t0 = Lanes.x(x, x0 + j);
-            FloatVector t1 = Lanes.x(x, x0 + cols + j);
-            FloatVector t2 = Lanes.x(x, x0 + 2 * cols + j);
-            FloatVector t3 = Lanes.x(x, x0 + 3 * cols + j);
-            FloatVector v = Lanes.x(tile, j);
-            a00 = v.fma(t0, a00);
-            a01 = v.fma(t1, a01);
-            a02 = v.fma(t2, a02);
-            a03 = v.fma(t3, a03);
-            v = Lanes.x(tile, cols + j);
-            a10 = v.fma(t0, a10);
-            a11 = v.fma(t1, a11);
-            a12 = v.fma(t2, a12);
-            a13 = v.fma(t3, a13);
-            v = Lanes.x(tile, 2 * cols + j);
-            a20 = v.fma(t0, a20);
-            a21 = v.fma(t1, a21);
-            a22 = v.fma(t2, a22);
-            a23 = v.fma(t3, a23);
-            v = Lanes.x(tile, 3 * cols + j);
-            a30 = v.fma(t0, a30);
-            a31 = v.fma(t1, a31);
-            a32 = v.fma(t2, a32);
-            a33 = v.fma(t3, a33);
-        }
-        a00.add(a01).add(a02).add(a03).add(a10).add(a11).add(a12).add(a13).add(a20).add(a21).add(a22).add(a23)
-                .add(a30).add(a31).add(a32).add(a33).intoArray(sums, 0);
     }
 
     /** Sixteen independent chains of multiply-adds, no memory: the core's peak. */
