@@ -186,7 +186,11 @@ public final class GgufMetadata {
         requireElementType(key, a, "an integer type", a.elementType().isInteger());
         int[] out = new int[a.elements().size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = toInt(key + "[" + i + "]", ((GgufValue.Int) a.elements().get(i)).value());
+            long value = ((GgufValue.Int) a.elements().get(i)).value();
+            if (value != (int) value) { // the element's name is built only for the error
+                toInt(key + "[" + i + "]", value);
+            }
+            out[i] = (int) value;
         }
         return out;
     }

@@ -247,7 +247,10 @@ final class GgufReader {
 
     private GgufValue.Str readString(String field) {
         long at = pos;
-        long length = readU64(field + " length");
+        if (size - pos < 8) { // the field's name is built only for the error: a vocabulary has 150k strings
+            require(field + " length", 8);
+        }
+        long length = readU64(field);
         long remaining = size - pos;
         if (length < 0 || length > remaining) {
             throw error(field, at, "string length " + Long.toUnsignedString(length)
