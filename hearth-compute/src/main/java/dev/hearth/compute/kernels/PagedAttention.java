@@ -26,7 +26,9 @@ import jdk.incubator.vector.FloatVector;
  * product: with grouped-query attention (Qwen's seven query heads per KV head, Llama 3's four) each
  * key and value row is widened to floats once for all of them, where a task per query head widened
  * it once per head. Tokens per task are chosen so that a task holds about
- * {@value VectorKernels#TOKEN_BLOCK} queries.
+ * {@value VectorKernels#TOKEN_BLOCK} queries. A call may hold several sequences, each over its own
+ * cache ({@link AttentionBatch}): their tasks go to the threads together, one hand-out per layer of
+ * a serving step instead of one per sequence.
  *
  * <p>A task works in its thread's own buffers: scores for its queries against every key its last
  * token sees (several queries per pass over the keys, as in {@link VectorKernels#matMul}), then
