@@ -248,10 +248,10 @@ final class PagedAttention {
                         first, seen);
             }
             for (int i = 0; i < queries; i++) {
-                int visible = start + t0 + i / group + 1;
+                int visible = start + t0 + i / group + 1; // the causal mask: positions up to its token's
                 kernels.scale(scores, i * seen, scale, visible);
                 kernels.softmax(scores, i * seen, visible);
-                int at = outOffset + ((t0 + i / group) * heads + g * group + i % group) * valueDim;
+                int at = outOffset + outRow(g, t0, i) * valueDim;
                 Arrays.fill(out, at, at + valueDim, 0f);
             }
             // out[query] = Σ_p scores[query][p] · V[p], each block's values widened once for every query
@@ -264,11 +264,19 @@ final class PagedAttention {
                 }
                 for (int i = 0; i < queries; i++) {
                     int visible = start + t0 + i / group + 1;
-                    int at = outOffset + ((t0 + i / group) * heads + g * group + i % group) * valueDim;
                     addWeightedTileRows(scores, i * seen + first, tile, Math.min(rows, visible - first), valueDim, out,
-                            at);
+                            outOffset + outRow(g, t0, i) * valueDim);
                 }
             }
+        }
+
+        /**
+         * Query {@code i} of the task for KV head {@code g} from token {@code t0}: its head's row of
+         * {@code valueDim} in the sequence's outputs, which are {@code [token][heads]}.
+         */
+        private int outRow(int g, int t0, int i) {
+            int group = heads / kvHeads;
+            return (t0 + i / group) * heads + g * group + i % group;
         }
     }
 

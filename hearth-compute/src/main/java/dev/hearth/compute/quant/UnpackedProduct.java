@@ -52,8 +52,10 @@ final class UnpackedProduct {
      * thread's array so that no other core's cache line is written.
      */
     private static final int READ_AHEAD = 16;
+    /** The length of {@link #dot4x4}'s operands array: the slots above. */
+    static final int OPERAND_SLOTS = READ_AHEAD + 1;
     /** {@link #dot4x4}'s operands: where its four rows, four tokens and sixteen results are. */
-    private static final ThreadLocal<int[]> OPERANDS = ThreadLocal.withInitial(() -> new int[17]);
+    private static final ThreadLocal<int[]> OPERANDS = ThreadLocal.withInitial(() -> new int[OPERAND_SLOTS]);
     /** The size of the memory pages read ahead of: x86's and most ARM systems' 4 KiB. */
     private static final long PAGE = 4096;
 

@@ -26,7 +26,7 @@ final class TileSpeed {
         float[] x = new float[tokens * cols];
         float[] y = new float[tokens * 4];
         float[] sums = new float[16 * L];
-        int[] operands = new int[17];
+        int[] operands = new int[UnpackedProduct.OPERAND_SLOTS];
         for (int i = 0; i < 4; i++) {
             operands[UnpackedProduct.ROW + i] = i * cols;
             operands[UnpackedProduct.Y_ROW + i] = i;
