@@ -20,6 +20,9 @@ import java.util.TreeMap;
  */
 final class BatchStepSpeed {
 
+    /** The serving engine's token budget per step. */
+    private static final int STEP_TOKENS = 512;
+
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         int sequences = args.length > 1 ? Integer.parseInt(args[1]) : 8;
@@ -52,18 +55,26 @@ final class BatchStepSpeed {
                 for (int round = 0; round < 3; round++) {
                     try (KvBlockPool pool = model.newBlockPool(1L << 30, 32, KvPrecision.F16)) {
                         KvCache[] caches = new KvCache[sequences];
+                        int[][] prompts = new int[sequences][];
                         int[][] next = new int[sequences][1];
-                        Batch batch = new Batch();
                         for (int i = 0; i < sequences; i++) {
-                            int[] prompt = random.ints(context, 3, vocab).toArray();
-                            caches[i] = pool.newSequence(context + steps + 1, prompt);
-                            batch.clear();
-                            batch.add(caches[i], prompt, 0, prompt.length);
-                            model.forward(batch, logits);
+                            prompts[i] = random.ints(context, 3, vocab).toArray();
+                            caches[i] = pool.newSequence(context + steps + 1, prompts[i]);
                             next[i][0] = random.nextInt(3, vocab);
                         }
                         spent.clear();
                         timing[0] = round == 2;
+                        long p0 = System.nanoTime();
+                        int prefillSteps = prefill(model, caches, prompts, logits);
+                        long prefilled = System.nanoTime() - p0;
+                        System.out.printf("round %d: %d prompts of %d tokens in %d steps of at most %d tokens, %.0f ms,"
+                                + " %.1f prompt tokens/s%n", round, sequences, context, prefillSteps, STEP_TOKENS,
+                                prefilled / 1e6, (double) sequences * context / (prefilled / 1e9));
+                        if (round == 2) {
+                            report(spent, prefilled, prefillSteps);
+                        }
+                        Batch batch = new Batch();
+                        spent.clear();
                         long t0 = System.nanoTime();
                         for (int step = 0; step < steps; step++) {
                             batch.clear();
@@ -78,13 +89,7 @@ final class BatchStepSpeed {
                                 round, sequences, context, context + steps, elapsed / 1e6 / steps,
                                 (double) sequences * steps / (elapsed / 1e9));
                         if (round == 2) {
-                            long total = 0;
-                            for (var e : spent.entrySet()) {
-                                total += e.getValue()[0];
-                                System.out.printf("  %-12s %7.2f ms/step  %6d calls/step%n", e.getKey(),
-                                        e.getValue()[0] / 1e6 / steps, e.getValue()[1] / steps);
-                            }
-                            System.out.printf("  %-12s %7.2f ms/step%n", "(other)", (elapsed - total) / 1e6 / steps);
+                            report(spent, elapsed, steps);
                         }
                         for (KvCache cache : caches) {
                             cache.close();
@@ -93,5 +98,45 @@ final class BatchStepSpeed {
                 }
             }
         }
+    }
+
+    /**
+     * Fills every sequence's prompt as the engine does when their requests arrive together: steps
+     * of at most {@link #STEP_TOKENS} tokens, a prompt split across steps where it does not fit.
+     * Returns the number of steps.
+     */
+    private static int prefill(Model model, KvCache[] caches, int[][] prompts, float[] logits) {
+        Batch batch = new Batch();
+        int steps = 0;
+        int sequence = 0;
+        int from = 0;
+        while (sequence < caches.length) {
+            batch.clear();
+            int room = STEP_TOKENS;
+            while (room > 0 && sequence < caches.length) {
+                int n = Math.min(room, prompts[sequence].length - from);
+                batch.add(caches[sequence], prompts[sequence], from, n);
+                room -= n;
+                from += n;
+                if (from == prompts[sequence].length) {
+                    sequence++;
+                    from = 0;
+                }
+            }
+            model.forward(batch, logits);
+            steps++;
+        }
+        return steps;
+    }
+
+    /** Prints where {@code steps} steps' {@code elapsed} nanoseconds went, by {@link Kernels} method. */
+    private static void report(Map<String, long[]> spent, long elapsed, int steps) {
+        long total = 0;
+        for (var e : spent.entrySet()) {
+            total += e.getValue()[0];
+            System.out.printf("  %-12s %7.2f ms/step  %6d calls/step%n", e.getKey(), e.getValue()[0] / 1e6 / steps,
+                    e.getValue()[1] / steps);
+        }
+        System.out.printf("  %-12s %7.2f ms/step%n", "(other)", (elapsed - total) / 1e6 / steps);
     }
 }
