@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_1: blocks of 32 elements as an fp16 scale {@code d}, an fp16 offset {@code m} and 32 four-bit
@@ -13,8 +16,12 @@ import java.lang.foreign.MemorySegment;
  * offset 2  m       fp16
  * offset 4  qs[16]  two 4-bit levels per byte
  * </pre>
+ *
+ * <p>The fused kernels widen {@code L} levels at a time into int lanes and compute each element as
+ * one multiply-add, {@code q · d + m}, then multiply it with the activation. The low and high
+ * nibbles' products go to two accumulators, so that two chains of multiply-adds overlap.
  */
-final class Q4_1 implements WeightFormat {
+final class Q4_1 implements FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q4_1;
     private static final int BLOCK = 32;
@@ -42,5 +49,58 @@ final class Q4_1 implements WeightFormat {
             dst[out + j] = (packed & 0xF) * d + m;
             dst[out + j + HALF] = (packed >> 4) * d + m;
         }
+    }
+
+    @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector lowSum = FloatVector.zero(Lanes.F);
+        FloatVector highSum = lowSum;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            int scales = w.get(Blocks.INT_LE, at); // d and m: one read for both
+            FloatVector d = FloatVector.broadcast(Lanes.F, Float.float16ToFloat((short) scales));
+            FloatVector m = FloatVector.broadcast(Lanes.F, Float.float16ToFloat((short) (scales >>> 16)));
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                IntVector packed = Lanes.unsignedInts(w, at + QS + j);
+                lowSum = low(packed).fma(d, m).fma(Lanes.x(x, xb + j), lowSum);
+                highSum = high(packed).fma(d, m).fma(Lanes.x(x, xb + HALF + j), highSum);
+            }
+        }
+        return Lanes.sum(lowSum.add(highSum));
+    }
+
+    @Override
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int out = dstOffset + b * BLOCK;
+            FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
+            FloatVector m = FloatVector.broadcast(Lanes.F, Blocks.half(w, at + 2));
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                IntVector packed = Lanes.unsignedInts(w, at + QS + j);
+                low(packed).fma(d, m).intoArray(dst, out + j);
+                high(packed).fma(d, m).intoArray(dst, out + HALF + j);
+            }
+        }
+    }
+
+    /** The low-nibble levels of {@code L} packed bytes. */
+    private static FloatVector low(IntVector packed) {
+        return Lanes.toFloats(packed.and(0xF));
+    }
+
+    /** The high-nibble levels of {@code L} packed bytes (zero-extended, so the shift leaves the nibble alone). */
+    private static FloatVector high(IntVector packed) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4));
     }
 }

@@ -2,6 +2,10 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q5_1: blocks of 32 elements as an fp16 scale {@code d}, an fp16 offset {@code m} and 32
@@ -14,8 +18,12 @@ import java.lang.foreign.MemorySegment;
  * offset 4  qh      uint32, high bits
  * offset 8  qs[16]  low 4 bits, two per byte
  * </pre>
+ *
+ * <p>The fused kernels widen {@code L} levels at a time into int lanes, add 16 in the lanes whose
+ * fifth bit is set (a lane mask made from {@code L} bits of {@code qh}) and compute each element as
+ * one multiply-add, {@code q · d + m}, as {@link Q4_1}'s do.
  */
-final class Q5_1 implements WeightFormat {
+final class Q5_1 implements FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q5_1;
     private static final int BLOCK = 32;
@@ -47,5 +55,65 @@ final class Q5_1 implements WeightFormat {
             dst[out + j] = low * d + m;
             dst[out + j + HALF] = high * d + m;
         }
+    }
+
+    @Override
+    public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
+            float[] y, int yOffset) {
+        long rowBytes = TYPE.byteSize(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset);
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
+        FloatVector lowSum = FloatVector.zero(Lanes.F);
+        FloatVector highSum = lowSum;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int xb = xOffset + b * BLOCK;
+            long head = w.get(Blocks.LONG_LE, at); // d, m and qh: one read for the three fields
+            FloatVector d = FloatVector.broadcast(Lanes.F, Float.float16ToFloat((short) head));
+            FloatVector m = FloatVector.broadcast(Lanes.F, Float.float16ToFloat((short) (head >>> 16)));
+            int highBits = (int) (head >>> 8 * QH);
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                IntVector packed = Lanes.unsignedInts(w, at + QS + j);
+                lowSum = low(packed, highBits >>> j).fma(d, m).fma(Lanes.x(x, xb + j), lowSum);
+                highSum = high(packed, highBits >>> (HALF + j)).fma(d, m).fma(Lanes.x(x, xb + HALF + j), highSum);
+            }
+        }
+        return Lanes.sum(lowSum.add(highSum));
+    }
+
+    @Override
+    public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long at = rowAt + (long) b * TYPE.typeSize();
+            int out = dstOffset + b * BLOCK;
+            FloatVector d = FloatVector.broadcast(Lanes.F, Blocks.half(w, at));
+            FloatVector m = FloatVector.broadcast(Lanes.F, Blocks.half(w, at + 2));
+            int highBits = w.get(Blocks.INT_LE, at + QH);
+            for (int j = 0; j < HALF; j += Lanes.L) {
+                IntVector packed = Lanes.unsignedInts(w, at + QS + j);
+                low(packed, highBits >>> j).fma(d, m).intoArray(dst, out + j);
+                high(packed, highBits >>> (HALF + j)).fma(d, m).intoArray(dst, out + HALF + j);
+            }
+        }
+    }
+
+    /** The levels of the low nibbles of {@code L} packed bytes, whose fifth bits are set where {@code highBits} is. */
+    private static FloatVector low(IntVector packed, int highBits) {
+        return Lanes.toFloats(packed.and(0xF).lanewise(VectorOperators.ADD, 16, set(highBits)));
+    }
+
+    /** The levels of the high nibbles of {@code L} packed bytes, as {@link #low}. */
+    private static FloatVector high(IntVector packed, int highBits) {
+        return Lanes.toFloats(packed.lanewise(VectorOperators.LSHR, 4).lanewise(VectorOperators.ADD, 16, set(highBits)));
+    }
+
+    /** The lanes whose bit of {@code highBits} (lane {@code i}, bit {@code i}) is set. */
+    private static VectorMask<Integer> set(int highBits) {
+        return VectorMask.fromLong(Lanes.I, highBits);
     }
 }

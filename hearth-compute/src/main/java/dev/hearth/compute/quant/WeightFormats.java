@@ -19,7 +19,8 @@ public final class WeightFormats {
     private static final Map<GgmlType, WeightFormat> FORMATS = register(
             new F32(), new F16(), new BF16(),
             new Q4_0(), new Q4_1(), new Q5_0(), new Q5_1(), new Q8_0(),
-            new Q2_K(), new Q3_K(), new Q4_K(), new Q5_K(), new Q6_K(), new Q8_K());
+            new Q2_K(), new Q3_K(), new Q4_K(), new Q5_K(), new Q6_K(), new Q8_K(),
+            new IQ4_NL(), new IQ4_XS());
 
     private WeightFormats() {
     }

@@ -27,7 +27,9 @@ final class RandomTensors {
             GgmlType.Q5_1, new int[] {0, 2},
             GgmlType.Q2_K, new int[] {80, 82},
             GgmlType.Q3_K, new int[] {108},
-            GgmlType.Q5_K, new int[] {0, 2});
+            GgmlType.Q5_K, new int[] {0, 2},
+            GgmlType.IQ4_NL, new int[] {0},
+            GgmlType.IQ4_XS, new int[] {0});
 
     private RandomTensors() {
     }

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Golden tests against ggml itself: the expected hashes are of the output of ggml's reference C
  * functions ({@code quantize_row_*_ref}, {@code dequantize_row_*}, {@code GGML_FP32_TO_FP16},
  * {@code GGML_FP32_TO_BF16}; ggml-org/ggml at d99724f, built with gcc -O2 -ffp-contract=off on
- * x86-64) run on exactly the inputs generated here. A matching hash means our bytes and floats are
+ * x86-64; for IQ4_NL and IQ4_XS, {@code dequantize_row_iq4_*} of the prebuilt {@code libggml-base}
+ * of llama.cpp v0.4.0 that node-llama-cpp 3.21.1 ships, which the benchmarks use) run on exactly
+ * the inputs generated here. A matching hash means our bytes and floats are
  * identical to ggml's, bit for bit; NaNs are compared as NaN whatever their payload.
  */
 class GgmlReferenceTest {
@@ -56,6 +58,8 @@ class GgmlReferenceTest {
         "Q5_K, 90c0b1911ca373f04b40fcd201e1e3ba3ce588ed743fd2dfbe49a176669a0126",
         "Q6_K, 4f547bb924f502dc8458c01787a5c5986ed38332a0d380748e525079a2db6e6f",
         "Q8_K, 92b25b060d781b66d0a9d9bc5a09e276a61fc291767ca846c703154fc487f939",
+        "IQ4_NL, 31c20553d1baf20a7377c465d09d92d3c699c8fe21b8621c2741708d93598841",
+        "IQ4_XS, 83e3c3ab63a66063e618ec7135f2cd936ad973b8ef3b9dc5cf9b505d7ee48209",
     })
     void dequantizesRandomBlocksToGgmlsFloats(GgmlType type, String expectedSha256) {
         float[] floats = TestBlocks.dequantize(type, randomBlocks(type));

@@ -26,7 +26,8 @@ class UnpackedProductTest {
      * remainder of four, and float rows have every length modulo the vector width.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K",
+        "IQ4_NL", "IQ4_XS"})
     void everyElementIsTheUnpackedRowTimesTheTokenWhereverItFallsInTheTiles(GgmlType type) {
         FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
         for (int cols : widths(type)) {
@@ -64,7 +65,8 @@ class UnpackedProductTest {
      * at an offset into the destination.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K",
+        "IQ4_NL", "IQ4_XS"})
     void anUnpackedRowIsTheDequantizedRow(GgmlType type) {
         FusedDot format = WeightFormats.fusedDot(type).orElseThrow();
         for (int cols : widths(type)) {
@@ -107,14 +109,14 @@ class UnpackedProductTest {
     private static int[] widths(GgmlType type) {
         return switch (type) {
             case F32, F16, BF16 -> new int[] {1, 7, 16, 33, 100, 515};
-            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> new int[] {256, 512};
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> new int[] {256, 512};
             default -> new int[] {32, 64, 96, 256};
         };
     }
 
     /**
-     * Gaussian rows quantized where the format has a quantizer; otherwise (Q2_K, Q3_K, Q5_K)
-     * random blocks whose fp16 scales and minimums are small and finite.
+     * Gaussian rows quantized where the format has a quantizer; otherwise (Q4_1, Q5_1, Q2_K, Q3_K,
+     * Q5_K, IQ4_NL, IQ4_XS) random blocks whose fp16 scales and minimums are small and finite.
      */
     private static MemorySegment matrix(GgmlType type, int cols) {
         long seed = cols * 31L + type.ordinal();
@@ -122,7 +124,8 @@ class UnpackedProductTest {
         int[] halves = switch (type) { // the fp16 fields of formats without a quantizer
             case Q2_K -> new int[] {80, 82};
             case Q3_K -> new int[] {108};
-            case Q5_K -> new int[] {0, 2};
+            case Q4_1, Q5_1, Q5_K -> new int[] {0, 2};
+            case IQ4_NL, IQ4_XS -> new int[] {0};
             default -> null;
         };
         if (halves != null) {

@@ -18,7 +18,8 @@ class WeightFormatsTest {
     private static final Set<GgmlType> READABLE = EnumSet.of(
             GgmlType.F32, GgmlType.F16, GgmlType.BF16,
             GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0,
-            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K);
+            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
+            GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     private static final Set<GgmlType> WRITABLE = EnumSet.of(
             GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K,
@@ -121,7 +122,7 @@ class WeightFormatsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"IQ2_XXS", "IQ4_NL", "Q8_1", "TQ2_0", "MXFP4", "I32", "F64"})
+    @EnumSource(value = GgmlType.class, names = {"IQ2_XXS", "IQ3_S", "Q8_1", "TQ2_0", "MXFP4", "I32", "F64"})
     void anUnsupportedTypeIsRejectedByName(GgmlType type) {
         assertThatThrownBy(() -> WeightFormats.of(type))
                 .isInstanceOf(UnsupportedTypeException.class)
@@ -130,7 +131,7 @@ class WeightFormatsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "Q8_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "Q8_K", "IQ4_NL", "IQ4_XS"})
     void aReadOnlyFormatHasNoQuantizer(GgmlType type) {
         assertThatThrownBy(() -> WeightFormats.quantizer(type))
                 .isInstanceOf(UnsupportedTypeException.class)
@@ -152,10 +153,12 @@ class WeightFormatsTest {
         assertThat(GgmlType.Q5_K.typeSize()).isEqualTo(2 + 2 + 12 + 32 + 128);
         assertThat(GgmlType.Q6_K.typeSize()).isEqualTo(128 + 64 + 16 + 2);
         assertThat(GgmlType.Q8_K.typeSize()).isEqualTo(4 + 256 + 2 * 16);
+        assertThat(GgmlType.IQ4_NL.typeSize()).isEqualTo(2 + 16);
+        assertThat(GgmlType.IQ4_XS.typeSize()).isEqualTo(2 + 2 + 4 + 128);
         for (GgmlType type : READABLE) {
             int expectedBlock = switch (type) {
                 case F32, F16, BF16 -> 1;
-                case Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 -> 32;
+                case Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL -> 32;
                 default -> GgmlType.QK_K;
             };
             assertThat(type.blockSize()).as("%s block size", type).isEqualTo(expectedBlock);
