@@ -152,6 +152,9 @@ public final class GgufMetadata {
     public Optional<List<String>> findStringArray(String key) {
         return findArray(key).map(a -> {
             requireElementType(key, a, "string", a.elementType() == GgufValueType.STRING);
+            if (a.elements() instanceof PackedElements.Strings packed) {
+                return packed.texts();
+            }
             List<String> out = new ArrayList<>(a.elements().size());
             for (GgufValue e : a.elements()) {
                 out.add(((GgufValue.Str) e).text());
@@ -170,6 +173,12 @@ public final class GgufMetadata {
         requireElementType(key, a, "float32", a.elementType() == GgufValueType.FLOAT32
                 || a.elementType() == GgufValueType.FLOAT64);
         float[] out = new float[a.elements().size()];
+        if (a.elements() instanceof PackedElements.Numbers packed) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = packed.floatAt(i);
+            }
+            return out;
+        }
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (a.elements().get(i)) {
                 case GgufValue.Float32 f -> f.value();
@@ -185,8 +194,9 @@ public final class GgufMetadata {
         GgufValue.Array a = getArray(key);
         requireElementType(key, a, "an integer type", a.elementType().isInteger());
         int[] out = new int[a.elements().size()];
+        PackedElements.Numbers packed = a.elements() instanceof PackedElements.Numbers p ? p : null;
         for (int i = 0; i < out.length; i++) {
-            long value = ((GgufValue.Int) a.elements().get(i)).value();
+            long value = packed != null ? packed.longAt(i) : ((GgufValue.Int) a.elements().get(i)).value();
             if (value != (int) value) { // the element's name is built only for the error
                 toInt(key + "[" + i + "]", value);
             }

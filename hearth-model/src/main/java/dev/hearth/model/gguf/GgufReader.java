@@ -237,12 +237,60 @@ final class GgufReader {
         }
         GgufValueType elementType = readValueType(field + " element type");
         long count = readCount(field + " length", elementType.minEncodedSize());
+        if (elementType == GgufValueType.STRING) {
+            return new GgufValue.Array(elementType, readStrings(field, (int) count));
+        }
+        if (elementType.isInteger() || elementType == GgufValueType.FLOAT32 || elementType == GgufValueType.FLOAT64) {
+            long length = count * elementType.fixedSize(); // readCount checked that they fit in the file
+            if (length > Integer.MAX_VALUE - 16) {
+                throw error(field, pos, count + " elements of " + elementType.specName()
+                        + " exceed the 2 GiB limit of an array");
+            }
+            charge(field, length + 16);
+            byte[] packed = new byte[(int) length];
+            MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, packed, 0, packed.length);
+            pos += length;
+            return new GgufValue.Array(elementType, new PackedElements.Numbers(elementType, packed));
+        }
         charge(field, count * 32); // a reference plus a small value object per element
         List<GgufValue> elements = new ArrayList<>((int) count);
         for (long i = 0; i < count; i++) {
             elements.add(readValue(field, elementType, depth + 1));
         }
         return new GgufValue.Array(elementType, elements);
+    }
+
+    /**
+     * {@code count} strings as one copy of the bytes the file stores them in (each a uint64 length,
+     * then its bytes): their lengths are checked one by one first, so a bad one is named before
+     * anything is copied.
+     */
+    private PackedElements.Strings readStrings(String field, int count) {
+        long first = pos;
+        int[] starts = new int[count + 1];
+        for (int i = 0; i < count; i++) {
+            long at = pos;
+            if (size - pos < 8) { // the element's name is built only for the error
+                require(field + "[" + i + "] length", 8);
+            }
+            long length = readU64(field);
+            long remaining = size - pos;
+            if (length < 0 || length > remaining) {
+                throw error(field + "[" + i + "]", at, "string length " + Long.toUnsignedString(length)
+                        + " exceeds the " + remaining + " bytes left in the file");
+            }
+            if (pos + length - first > Integer.MAX_VALUE - 16) {
+                throw error(field + "[" + i + "]", at, "the array's strings exceed the 2 GiB limit of an array");
+            }
+            starts[i] = (int) (at - first);
+            pos += length;
+        }
+        int total = (int) (pos - first);
+        starts[count] = total;
+        charge(field, total + 4L * count + 32);
+        byte[] packed = new byte[total];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, first, packed, 0, total);
+        return new PackedElements.Strings(packed, starts);
     }
 
     private GgufValue.Str readString(String field) {

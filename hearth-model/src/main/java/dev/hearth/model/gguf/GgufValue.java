@@ -108,13 +108,18 @@ public sealed interface GgufValue {
         }
     }
 
-    /** An array whose elements all have {@code elementType}; arrays of arrays nest. */
+    /**
+     * An array whose elements all have {@code elementType}; arrays of arrays nest. The element list
+     * is immutable; a file's large arrays keep their elements packed as the file stores them.
+     */
     record Array(GgufValueType elementType, List<GgufValue> elements) implements GgufValue {
         public Array {
-            elements = List.copyOf(elements);
-            for (GgufValue e : elements) {
-                if (e.type() != elementType) {
-                    throw new IllegalArgumentException("array of " + elementType + " holds a " + e.type());
+            if (!(elements instanceof PackedElements packed && packed.elementType() == elementType)) {
+                elements = List.copyOf(elements);
+                for (GgufValue e : elements) {
+                    if (e.type() != elementType) {
+                        throw new IllegalArgumentException("array of " + elementType + " holds a " + e.type());
+                    }
                 }
             }
         }

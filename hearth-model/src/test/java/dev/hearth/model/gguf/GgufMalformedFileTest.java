@@ -75,6 +75,24 @@ class GgufMalformedFileTest {
     }
 
     @Test
+    void aStringInAnArrayLongerThanTheFileIsNamedByItsIndex() throws IOException {
+        byte[] bytes = new GgufBytes().header(3, 0, 1).string("tokenizer.ggml.tokens")
+                .u32(GgufValueType.ARRAY.id()).u32(GgufValueType.STRING.id()).u64(3)
+                .string("a").string("bc").u64(1000).zeros(4).toArray();
+        // header 24, key 8 + 21, types 8, count 8, "a" 9, "bc" 10: the third length is at byte 88
+        opening(bytes).hasMessageContaining("at byte 88, metadata 'tokenizer.ggml.tokens'[2]")
+                .hasMessageContaining("string length 1000 exceeds the 4 bytes left");
+    }
+
+    @Test
+    void aNumberArrayCutShortIsRefusedBeforeCopying() throws IOException {
+        byte[] bytes = new GgufBytes().header(3, 0, 1).string("tokenizer.ggml.token_type")
+                .u32(GgufValueType.ARRAY.id()).u32(GgufValueType.INT32.id()).u64(5).u32(1).u32(1).toArray();
+        opening(bytes).hasMessageContaining("metadata 'tokenizer.ggml.token_type' length")
+                .hasMessageContaining("5 entries cannot fit in the 8 bytes left");
+    }
+
+    @Test
     void truncatedMetadataValueNamesTheKey() throws IOException {
         byte[] bytes = new GgufBytes().header(3, 0, 1).string("llama.context_length")
                 .u32(GgufValueType.UINT64.id()).u32(7).toArray();

@@ -1,6 +1,7 @@
 package dev.hearth.model.gguf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.compute.tensor.GgmlType;
 import dev.hearth.compute.tensor.Shape;
@@ -53,6 +54,50 @@ class GgufRoundTripTest {
                 new GgufValue.Array(GgufValueType.STRING, List.of(GgufValue.Str.of("x")))));
         w.put("array.of_arrays_of_arrays", new GgufValue.Array(GgufValueType.ARRAY, List.of(deeper)));
         return w;
+    }
+
+    /**
+     * A file's arrays of strings and numbers are read packed (one byte array each); every way of
+     * reading them gives what the file holds: the typed getters, the elements one by one, and
+     * equality with the same array built from a list.
+     */
+    @Test
+    void packedArraysReadAsTheirValues() throws IOException {
+        GgufWriter w = new GgufWriter();
+        byte[] invalid = {(byte) 0xE4, (byte) 0xBD, 'x', (byte) 0xFF};
+        List<GgufValue> strings = List.of(GgufValue.Str.of("▁the"), GgufValue.Str.of(""), new GgufValue.Str(invalid),
+                GgufValue.Str.of("你好"));
+        w.put("strings", new GgufValue.Array(GgufValueType.STRING, strings));
+        List<GgufValue> u8 = List.of(new GgufValue.Int(GgufValueType.UINT8, 0), new GgufValue.Int(GgufValueType.UINT8, 255));
+        w.put("u8", new GgufValue.Array(GgufValueType.UINT8, u8));
+        w.put("i16", new GgufValue.Array(GgufValueType.INT16, List.of(new GgufValue.Int(GgufValueType.INT16, -32768))));
+        w.put("u32", new GgufValue.Array(GgufValueType.UINT32, List.of(new GgufValue.Int(GgufValueType.UINT32, 0xFFFF_FFFFL))));
+        w.put("i64", new GgufValue.Array(GgufValueType.INT64, List.of(new GgufValue.Int(GgufValueType.INT64, -7))));
+        w.put("f64", new GgufValue.Array(GgufValueType.FLOAT64, List.of(new GgufValue.Float64(0.1))));
+        w.putFloat32Array("f32", new float[] {Float.intBitsToFloat(0x7fc00001), -0f, 3.5f});
+        Path file = dir.resolve("arrays.gguf");
+        w.write(file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            GgufMetadata md = gguf.metadata();
+            assertThat(md.getStringArray("strings")).containsExactly("▁the", "", new String(invalid, java.nio.charset.StandardCharsets.UTF_8), "你好");
+            assertThat(md.getArray("strings").elements()).isEqualTo(strings);
+            assertThat(new GgufValue.Array(GgufValueType.STRING, strings)).isEqualTo(md.getArray("strings"));
+            assertThat(((GgufValue.Str) md.getArray("strings").elements().get(2)).utf8()).isEqualTo(invalid);
+            assertThat(md.getIntArray("u8")).containsExactly(0, 255);
+            assertThat(md.getArray("u8").elements()).isEqualTo(u8);
+            assertThat(md.getIntArray("i16")).containsExactly(-32768);
+            assertThat(md.getIntArray("i64")).containsExactly(-7);
+            assertThatThrownBy(() -> md.getIntArray("u32")).isInstanceOf(GgufFormatException.class)
+                    .hasMessageContaining("u32[0]").hasMessageContaining("4294967295 does not fit");
+            assertThat(md.getFloatArray("f64")).containsExactly(0.1f);
+            float[] f32 = md.getFloatArray("f32");
+            assertThat(Float.floatToRawIntBits(f32[0])).isEqualTo(0x7fc00001);
+            assertThat(Float.floatToRawIntBits(f32[1])).isEqualTo(Float.floatToRawIntBits(-0f));
+            assertThat(((GgufValue.Float32) md.getArray("f32").elements().get(2)).value()).isEqualTo(3.5f);
+            assertThatThrownBy(() -> md.getArray("f32").elements().get(3)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> md.getArray("strings").elements().set(0, GgufValue.Str.of("x")))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
     }
 
     @Test
