@@ -49,18 +49,28 @@ final class BpeMerges {
                 throw new IllegalArgumentException("merge " + rank + " is not two parts separated by a space: '"
                         + merge + "'");
             }
-            String left = merge.substring(0, space);
-            String right = merge.substring(space + 1);
-            long pair = pair(piece(vocabulary, extraPieces, left), piece(vocabulary, extraPieces, right));
-            int merged = piece(vocabulary, extraPieces, left + right);
-            table.putIfAbsent(pair, (long) rank << 32 | merged);
+            int end = merge.length();
+            int left = piece(vocabulary, extraPieces, merge, 0, space, end, end);
+            int right = piece(vocabulary, extraPieces, merge, space + 1, end, end, end);
+            int merged = piece(vocabulary, extraPieces, merge, 0, space, space + 1, end);
+            table.putIfAbsent(pair(left, right), (long) rank << 32 | merged);
         }
         return new BpeMerges(vocabulary, table, extraPieces);
     }
 
-    private static int piece(Vocabulary vocabulary, Map<String, Integer> extraPieces, String text) {
-        int id = vocabulary.id(text).orElse(ABSENT);
-        return id != ABSENT ? id : extraPieces.computeIfAbsent(text, t -> vocabulary.size() + extraPieces.size());
+    /**
+     * The piece of the text {@code merge[from1, to1)} followed by {@code merge[from2, to2)}: its
+     * token, or a number past the vocabulary for a text that is no token. The text is built only
+     * then; a real vocabulary holds every part of its merges.
+     */
+    private static int piece(Vocabulary vocabulary, Map<String, Integer> extraPieces, String merge, int from1,
+            int to1, int from2, int to2) {
+        int id = vocabulary.id(merge, from1, to1, from2, to2);
+        if (id != ABSENT) {
+            return id;
+        }
+        String text = merge.substring(from1, to1) + merge.substring(from2, to2);
+        return extraPieces.computeIfAbsent(text, t -> vocabulary.size() + extraPieces.size());
     }
 
     private static long pair(int left, int right) {

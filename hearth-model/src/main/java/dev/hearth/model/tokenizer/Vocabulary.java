@@ -1,8 +1,6 @@
 package dev.hearth.model.tokenizer;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -16,7 +14,7 @@ public final class Vocabulary {
     private final List<String> tokens;
     private final float[] scores;
     private final TokenType[] types;
-    private final Map<String, Integer> ids;
+    private final TokenIds ids;
 
     /**
      * @param tokens id → token text; must not contain null
@@ -37,7 +35,7 @@ public final class Vocabulary {
             throw new IllegalArgumentException("vocabulary of " + n + " tokens has " + this.scores.length
                     + " scores and " + this.types.length + " types; expected one of each per token");
         }
-        this.ids = new HashMap<>(n * 2);
+        this.ids = new TokenIds(n);
         for (int id = 0; id < n; id++) {
             // first occurrence wins, as in llama.cpp's token_to_id map
             ids.putIfAbsent(Objects.requireNonNull(this.tokens.get(id), "token " + id), id);
@@ -61,8 +59,17 @@ public final class Vocabulary {
     }
 
     public OptionalInt id(String token) {
-        Integer id = ids.get(token);
-        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+        int id = ids.get(token);
+        return id == TokenIds.ABSENT ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    /**
+     * The id of the text {@code s[from1, to1)} followed by {@code s[from2, to2)}, or
+     * {@link TokenIds#ABSENT}: a lookup of a part of a string, or of two parts joined, without
+     * building them.
+     */
+    int id(String s, int from1, int to1, int from2, int to2) {
+        return ids.get(s, from1, to1, from2, to2);
     }
 
     public List<String> tokens() {
