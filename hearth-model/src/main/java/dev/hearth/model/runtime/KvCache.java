@@ -17,8 +17,9 @@ import java.util.Objects;
  * <p>Position {@code p} lives in the sequence's block {@code p / B} (for the pool's block size
  * {@code B}), row {@code p mod B}. {@link #keys(int)} and {@link #values(int)} list a layer's blocks
  * KV head by KV head, the paged layout {@link dev.hearth.compute.kernels.Kernels#attention}
- * reads. A cache made by {@link #allocate} has a pool of its own with a single block, so its
- * positions are one contiguous matrix per head.
+ * reads. A cache made by {@link #allocate} has a pool of its own, of blocks of up to
+ * {@value #OWN_BLOCK} positions taken as positions fill: a cache for a model's whole context
+ * (32k positions, hundreds of MB) costs memory, and time to clear it, only as it is used.
  *
  * <p>A cache belongs to the {@link LoraSet} it was made with: its keys and values are what the
  * model computes with those adapters, so every forward pass over it applies them, and it shares
@@ -29,6 +30,9 @@ import java.util.Objects;
  * Not thread-safe: one sequence, one thread at a time.
  */
 public final class KvCache implements AutoCloseable {
+    /** Positions per block of a cache with a pool of its own. */
+    static final int OWN_BLOCK = 512;
+
     private final KvBlockPool pool;
     private final boolean ownsPool;
     private final int capacity;
@@ -68,10 +72,6 @@ public final class KvCache implements AutoCloseable {
             keyViews.add(Collections.unmodifiableList(k));
             valueViews.add(Collections.unmodifiableList(v));
         }
-        if (ownsPool) { // the one block, at once: its positions are one matrix per head
-            attach(pool.take());
-            reservedLeft--;
-        }
     }
 
     /**
@@ -86,14 +86,25 @@ public final class KvCache implements AutoCloseable {
     /** As {@link #allocate(int, int, int, int, int, KvPrecision)}, for a sequence that applies {@code lora}. */
     public static KvCache allocate(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision,
             LoraSet lora) {
-        KvBlockPool pool = KvBlockPool.allocate(layers, kvHeads, keyDim, valueDim, capacity, 1, precision, false);
-        pool.reserve(1); // the single block is this cache's
-        return new KvCache(pool, true, capacity, 1, lora);
+        int blockSize = ownBlockSize(capacity);
+        int blocks = ownBlocks(capacity);
+        KvBlockPool pool = KvBlockPool.allocate(layers, kvHeads, keyDim, valueDim, blockSize, blocks, precision, false);
+        pool.reserve(blocks); // every block is this cache's
+        return new KvCache(pool, true, capacity, blocks, lora);
     }
 
-    /** Bytes a cache of these dimensions takes. */
+    /** Bytes a cache of these dimensions takes when full. */
     public static long bytes(int layers, int kvHeads, int keyDim, int valueDim, int capacity, KvPrecision precision) {
-        return KvBlockPool.blockBytes(layers, kvHeads, keyDim, valueDim, capacity, precision);
+        return KvBlockPool.blockBytes(layers, kvHeads, keyDim, valueDim, ownBlockSize(capacity), precision)
+                * ownBlocks(capacity);
+    }
+
+    private static int ownBlockSize(int capacity) {
+        return Math.min(capacity, OWN_BLOCK);
+    }
+
+    private static int ownBlocks(int capacity) {
+        return (capacity + OWN_BLOCK - 1) / OWN_BLOCK;
     }
 
     /** The adapters every forward pass over this cache applies. */
