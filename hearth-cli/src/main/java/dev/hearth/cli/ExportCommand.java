@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a model with LoRA adapters merged into its weights: each tensor an adapter changes becomes"
                 + " W + s·B·A (s = SCALE · alpha / rank, as llama.cpp computes it), as llama.cpp's llama-export-lora does.",
-                "A changed tensor keeps its type where Hearth can write it (F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q6_K),"
+                "A changed tensor keeps its type where Hearth can write it (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K),"
                         + " and becomes F16 otherwise; the output says which. Every other tensor, and all metadata, is"
                         + " copied unchanged."})
 final class ExportCommand implements Callable<Integer> {

@@ -41,6 +41,28 @@ final class Blocks {
         return HalfFloats.fp16ToFloat(block.get(SHORT_LE, offset));
     }
 
+    /** The smallest of {@code x[from .. from+n)}, compared as ggml's quantizers compare. */
+    static float min(float[] x, int from, int n) {
+        float min = Float.MAX_VALUE;
+        for (int i = from; i < from + n; i++) {
+            if (x[i] < min) {
+                min = x[i];
+            }
+        }
+        return min;
+    }
+
+    /** The largest of {@code x[from .. from+n)}, compared as ggml's quantizers compare. */
+    static float max(float[] x, int from, int n) {
+        float max = -Float.MAX_VALUE;
+        for (int i = from; i < from + n; i++) {
+            if (x[i] > max) {
+                max = x[i];
+            }
+        }
+        return max;
+    }
+
     /** Writes {@code value} rounded to half precision as ggml's {@code GGML_FP32_TO_FP16} does. */
     static void putHalf(MemorySegment block, long offset, float value) {
         block.set(SHORT_LE, offset, HalfFloats.floatToFp16(value));

@@ -17,11 +17,14 @@ import jdk.incubator.vector.VectorOperators;
  * offset 4  qs[16]  two 4-bit levels per byte
  * </pre>
  *
+ * The quantizer (ggml's) spans each block from its minimum {@code m} to its maximum in fifteen
+ * steps, {@code d = (max − m) / 15}, and rounds each element to the nearest level.
+ *
  * <p>The fused kernels widen {@code L} levels at a time into int lanes and compute each element as
  * one multiply-add, {@code q · d + m}, then multiply it with the activation. The low and high
  * nibbles' products go to two accumulators, so that two chains of multiply-adds overlap.
  */
-final class Q4_1 implements FusedDot {
+final class Q4_1 implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q4_1;
     private static final int BLOCK = 32;
@@ -48,6 +51,25 @@ final class Q4_1 implements FusedDot {
             int packed = Blocks.unsignedByte(block, at + QS + j);
             dst[out + j] = (packed & 0xF) * d + m;
             dst[out + j + HALF] = (packed >> 4) * d + m;
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int count, MemorySegment dst, long dstByteOffset) {
+        int blocks = Blocks.checkQuantize(TYPE, src, srcOffset, count, dst, dstByteOffset);
+        for (int b = 0; b < blocks; b++) {
+            long at = dstByteOffset + (long) b * TYPE.typeSize();
+            int from = srcOffset + b * BLOCK;
+            float min = Blocks.min(src, from, BLOCK);
+            float d = (Blocks.max(src, from, BLOCK) - min) / 15;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            Blocks.putHalf(dst, at, d);
+            Blocks.putHalf(dst, at + 2, min);
+            for (int j = 0; j < HALF; j++) {
+                int low = Math.min(15, (int) ((src[from + j] - min) * id + 0.5f));
+                int high = Math.min(15, (int) ((src[from + j + HALF] - min) * id + 0.5f));
+                Blocks.putByte(dst, at + QS + j, low | (high << 4));
+            }
         }
     }
 

@@ -19,11 +19,14 @@ import jdk.incubator.vector.VectorOperators;
  * offset 8  qs[16]  low 4 bits, two per byte
  * </pre>
  *
+ * The quantizer (ggml's) spans each block from its minimum {@code m} to its maximum in 31 steps,
+ * {@code d = (max − m) / 31}, and rounds each element to the nearest level.
+ *
  * <p>The fused kernels widen {@code L} levels at a time into int lanes, add 16 in the lanes whose
  * fifth bit is set (a lane mask made from {@code L} bits of {@code qh}) and compute each element as
  * one multiply-add, {@code q · d + m}, as {@link Q4_1}'s do.
  */
-final class Q5_1 implements FusedDot {
+final class Q5_1 implements Quantizer, FusedDot {
 
     private static final GgmlType TYPE = GgmlType.Q5_1;
     private static final int BLOCK = 32;
@@ -55,6 +58,34 @@ final class Q5_1 implements FusedDot {
             dst[out + j] = low * d + m;
             dst[out + j + HALF] = high * d + m;
         }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int count, MemorySegment dst, long dstByteOffset) {
+        int blocks = Blocks.checkQuantize(TYPE, src, srcOffset, count, dst, dstByteOffset);
+        for (int b = 0; b < blocks; b++) {
+            long at = dstByteOffset + (long) b * TYPE.typeSize();
+            int from = srcOffset + b * BLOCK;
+            float min = Blocks.min(src, from, BLOCK);
+            float d = (Blocks.max(src, from, BLOCK) - min) / 31;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            Blocks.putHalf(dst, at, d);
+            Blocks.putHalf(dst, at + 2, min);
+            int highBits = 0;
+            for (int j = 0; j < HALF; j++) {
+                int low = level((src[from + j] - min) * id);
+                int high = level((src[from + j + HALF] - min) * id);
+                Blocks.putByte(dst, at + QS + j, (low & 0xF) | ((high & 0xF) << 4));
+                highBits |= (low >> 4) << j;
+                highBits |= (high >> 4) << (j + HALF);
+            }
+            dst.set(Blocks.INT_LE, at + QH, highBits);
+        }
+    }
+
+    /** ggml's {@code (uint8_t)(v + 0.5f)} for {@code v} in {@code [0, 31]}: adding a half and truncating rounds half up. */
+    private static int level(float scaled) {
+        return (int) (scaled + 0.5f);
     }
 
     @Override

@@ -22,9 +22,7 @@ final class RandomTensors {
 
     /** Byte offsets of the fp16 scale fields of the formats Hearth cannot quantize to. */
     private static final Map<GgmlType, int[]> HALF_FIELDS = Map.of(
-            GgmlType.Q4_1, new int[] {0, 2},
             GgmlType.Q5_0, new int[] {0},
-            GgmlType.Q5_1, new int[] {0, 2},
             GgmlType.Q2_K, new int[] {80, 82},
             GgmlType.Q3_K, new int[] {108},
             GgmlType.Q5_K, new int[] {0, 2},

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Golden tests against ggml itself: the expected hashes are of the output of ggml's reference C
  * functions ({@code quantize_row_*_ref}, {@code dequantize_row_*}, {@code GGML_FP32_TO_FP16},
  * {@code GGML_FP32_TO_BF16}; ggml-org/ggml at d99724f, built with gcc -O2 -ffp-contract=off on
- * x86-64; for IQ4_NL and IQ4_XS, {@code dequantize_row_iq4_*} of the prebuilt {@code libggml-base}
+ * x86-64; for IQ4_NL and IQ4_XS, {@code dequantize_row_iq4_*}, and for Q4_1 and Q5_1,
+ * {@code quantize_row_q4_1_ref} and {@code quantize_row_q5_1_ref}, of the prebuilt {@code libggml-base}
  * of llama.cpp v0.4.0 that node-llama-cpp 3.21.1 ships, which the benchmarks use) run on exactly
  * the inputs generated here. A matching hash means our bytes and floats are
  * identical to ggml's, bit for bit; NaNs are compared as NaN whatever their payload.
@@ -31,6 +32,8 @@ class GgmlReferenceTest {
         "BF16, 9af0443f4d3c5f0f34a42a69a79251110234d3375bd5fa41e374c3fe564271da",
         "Q8_0, b9eefd61d72877c3aa123324452d069f688db079bad2d13150c8bfe00281de43",
         "Q4_0, 089e41499db6a980537f8deb9c54a20ef839fcde9774761b36708d7829b14b85",
+        "Q4_1, 2c004e4107b8dac81e3b9ef55de26bfaced773948d5a626cba062a522a962e9a",
+        "Q5_1, c18fc87d1b11dad50159b20fa4a418664946aa683da8ac4cacbfc7c889f1aeb5",
         "Q5_0, 0395c2bd5afc8e48ebe195a982e69e196b1bb601f758afd9228bd86ec921635a",
         "Q4_K, 1b45aeb940e25dbdf3568e0cadd5127acc85e37855202d97b2f8264d8a885d36",
         "Q6_K, 99eb14366c303b9856ccbc676ba8a811fa4ba4c34ce5a35a734417ce353a69ba",

@@ -1,7 +1,10 @@
 package dev.hearth.compute.quant;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.hearth.compute.tensor.GgmlType;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class Q5_1Test {
@@ -20,5 +23,33 @@ class Q5_1Test {
         expected[0] = 9.25f;               // element 0:  0.25 * (15 | 16) + 1.5 = 7.75 + 1.5 = 9.25
         expected[31] = 9.25f;              // element 31: likewise
         TestBlocks.assertSameFloats(TestBlocks.dequantize(GgmlType.Q5_1, block), expected);
+    }
+
+    /**
+     * Each block spans its minimum to its maximum in 31 steps of {@code d}: every element comes
+     * back within half a step, plus what rounding {@code d} and the minimum to fp16 moves the levels.
+     */
+    @Test
+    void roundTripErrorIsHalfAStep() {
+        for (Map.Entry<String, float[]> input : TestBlocks.awkwardInputs(32 * 64).entrySet()) {
+            float[] x = input.getValue();
+            float[] back = TestBlocks.roundTrip(GgmlType.Q5_1, x);
+            for (int b = 0; b < x.length / 32; b++) {
+                float min = Float.MAX_VALUE;
+                float max = -Float.MAX_VALUE;
+                for (int i = 32 * b; i < 32 * b + 32; i++) {
+                    min = Math.min(min, x[i]);
+                    max = Math.max(max, x[i]);
+                }
+                float d = (max - min) / 31;
+                double dRounding = Math.abs(d - Float.float16ToFloat(Float.floatToFloat16(d)));
+                double minRounding = Math.abs(min - Float.float16ToFloat(Float.floatToFloat16(min)));
+                double bound = d / 2 + 31 * dRounding + minRounding + (Math.abs(max) + Math.abs(min)) * 0x1p-20;
+                for (int i = 32 * b; i < 32 * b + 32; i++) {
+                    assertThat((double) Math.abs(back[i] - x[i])).as("%s, element %d", input.getKey(), i)
+                            .isLessThanOrEqualTo(bound);
+                }
+            }
+        }
     }
 }

@@ -22,8 +22,8 @@ class WeightFormatsTest {
             GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     private static final Set<GgmlType> WRITABLE = EnumSet.of(
-            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K,
-            GgmlType.Q6_K);
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+            GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q6_K);
 
     static Set<GgmlType> readable() {
         return READABLE;
@@ -131,7 +131,7 @@ class WeightFormatsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "Q8_K", "IQ4_NL", "IQ4_XS"})
+    @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q5_K", "Q8_K", "IQ4_NL", "IQ4_XS"})
     void aReadOnlyFormatHasNoQuantizer(GgmlType type) {
         assertThatThrownBy(() -> WeightFormats.quantizer(type))
                 .isInstanceOf(UnsupportedTypeException.class)

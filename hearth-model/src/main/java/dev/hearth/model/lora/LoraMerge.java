@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * streamed from the mapped base file without a copy in memory.
  *
  * <p>A merged tensor keeps its base type when Hearth can write that type (F32, F16, BF16, Q8_0,
- * Q4_0, Q5_0, Q4_K, Q6_K), requantizing it; otherwise it is written as F16.
+ * Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K), requantizing it; otherwise it is written as F16.
  */
 public final class LoraMerge {
 

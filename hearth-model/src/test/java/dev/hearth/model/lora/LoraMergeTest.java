@@ -33,9 +33,9 @@ class LoraMergeTest {
     @Test
     void mergedTensorsAreTheBasePlusScaledProductsInTheirOwnTypeOrF16() throws IOException {
         Path q8 = SyntheticModel.of(SyntheticModel.Spec.llama()).quantized(GgmlType.Q8_0).write(dir.resolve("q8.gguf"));
-        // Q4_1: a type Hearth reads but cannot write
-        assertThat(WeightFormats.of(GgmlType.Q4_1)).isNotInstanceOf(Quantizer.class);
-        Path base = withZeros(q8, UP, GgmlType.Q4_1, dir.resolve("base.gguf"));
+        // IQ4_NL: a type Hearth reads but cannot write
+        assertThat(WeightFormats.of(GgmlType.IQ4_NL)).isNotInstanceOf(Quantizer.class);
+        Path base = withZeros(q8, UP, GgmlType.IQ4_NL, dir.resolve("base.gguf"));
         LoraAdapter adapter = RandomAdapters.of(base, 4, 3);
         Path out = dir.resolve("merged.gguf");
 
@@ -45,7 +45,7 @@ class LoraMergeTest {
         assertThat(merged).filteredOn(t -> t.name().equals(Q)).singleElement()
                 .isEqualTo(new LoraMerge.MergedTensor(Q, GgmlType.Q8_0, GgmlType.Q8_0));
         assertThat(merged).filteredOn(t -> t.name().equals(UP)).singleElement()
-                .isEqualTo(new LoraMerge.MergedTensor(UP, GgmlType.Q4_1, GgmlType.F16));
+                .isEqualTo(new LoraMerge.MergedTensor(UP, GgmlType.IQ4_NL, GgmlType.F16));
         try (GgufFile before = GgufFile.open(base); GgufFile after = GgufFile.open(out)) {
             assertThat(after.metadata().asMap()).isEqualTo(before.metadata().asMap());
             // W + s·B·A, within the written type's rounding
