@@ -40,7 +40,7 @@ public class MatMulBenchmark {
     static final int ROWS = 896;
     static final int COLS = 4864;
 
-    @Param({"Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K", "F16", "BF16", "F32"})
+    @Param({"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q6_K", "F16", "BF16", "F32"})
     public GgmlType type;
 
     @Param({"1", "4", "32"})
