@@ -96,4 +96,32 @@ final class TestBlocks {
         inputs.put("huge", gaussian(8, count, 1e4));
         return inputs;
     }
+
+    /**
+     * For a format that spans each 32-element block from its minimum to its maximum in
+     * {@code steps} steps of {@code d} (Q4_1, Q5_1): every element of {@link #awkwardInputs} comes
+     * back within half a step, plus what rounding {@code d} and the minimum to fp16 moves the levels.
+     */
+    static void assertWithinHalfAStepOfMinToMax(GgmlType type, int steps) {
+        for (Map.Entry<String, float[]> input : awkwardInputs(32 * 64).entrySet()) {
+            float[] x = input.getValue();
+            float[] back = roundTrip(type, x);
+            for (int b = 0; b < x.length / 32; b++) {
+                float min = Float.MAX_VALUE;
+                float max = -Float.MAX_VALUE;
+                for (int i = 32 * b; i < 32 * b + 32; i++) {
+                    min = Math.min(min, x[i]);
+                    max = Math.max(max, x[i]);
+                }
+                float d = (max - min) / steps;
+                double dRounding = Math.abs(d - Float.float16ToFloat(Float.floatToFloat16(d)));
+                double minRounding = Math.abs(min - Float.float16ToFloat(Float.floatToFloat16(min)));
+                double bound = d / 2 + steps * dRounding + minRounding + (Math.abs(max) + Math.abs(min)) * 0x1p-20;
+                for (int i = 32 * b; i < 32 * b + 32; i++) {
+                    assertThat((double) Math.abs(back[i] - x[i])).as("%s %s, element %d", type, input.getKey(), i)
+                            .isLessThanOrEqualTo(bound);
+                }
+            }
+        }
+    }
 }

@@ -270,17 +270,9 @@ final class GgufReader {
         int[] starts = new int[count + 1];
         for (int i = 0; i < count; i++) {
             long at = pos;
-            if (size - pos < 8) { // the element's name is built only for the error
-                require(field + "[" + i + "] length", 8);
-            }
-            long length = readU64(field);
-            long remaining = size - pos;
-            if (length < 0 || length > remaining) {
-                throw error(field + "[" + i + "]", at, "string length " + Long.toUnsignedString(length)
-                        + " exceeds the " + remaining + " bytes left in the file");
-            }
+            long length = readStringLength(field, i);
             if (pos + length - first > Integer.MAX_VALUE - 16) {
-                throw error(field + "[" + i + "]", at, "the array's strings exceed the 2 GiB limit of an array");
+                throw error(elementName(field, i), at, "the array's strings exceed the 2 GiB limit of an array");
             }
             starts[i] = (int) (at - first);
             pos += length;
@@ -295,15 +287,7 @@ final class GgufReader {
 
     private GgufValue.Str readString(String field) {
         long at = pos;
-        if (size - pos < 8) { // the field's name is built only for the error: a vocabulary has 150k strings
-            require(field + " length", 8);
-        }
-        long length = readU64(field);
-        long remaining = size - pos;
-        if (length < 0 || length > remaining) {
-            throw error(field, at, "string length " + Long.toUnsignedString(length)
-                    + " exceeds the " + remaining + " bytes left in the file");
-        }
+        long length = readStringLength(field, -1);
         if (length > Integer.MAX_VALUE - 16) {
             throw error(field, at, "string length " + length + " exceeds the 2 GiB limit of a string");
         }
@@ -312,6 +296,29 @@ final class GgufReader {
         MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, utf8, 0, (int) length);
         pos += length;
         return new GgufValue.Str(utf8);
+    }
+
+    /**
+     * A string's uint64 length, checked against the bytes left in the file. The string is
+     * {@code field}, or element {@code index} of it for {@code index >= 0}; that name is built
+     * only for an error (a vocabulary has 150k strings).
+     */
+    private long readStringLength(String field, int index) {
+        long at = pos;
+        if (size - pos < 8) {
+            require(elementName(field, index) + " length", 8);
+        }
+        long length = readU64(field);
+        long remaining = size - pos;
+        if (length < 0 || length > remaining) {
+            throw error(elementName(field, index), at, "string length " + Long.toUnsignedString(length)
+                    + " exceeds the " + remaining + " bytes left in the file");
+        }
+        return length;
+    }
+
+    private static String elementName(String field, int index) {
+        return index < 0 ? field : field + "[" + index + "]";
     }
 
     private GgufValueType readValueType(String field) {

@@ -273,7 +273,7 @@ public final class KvCache implements AutoCloseable {
         truncate(0);
     }
 
-    /** Bytes of keys and values this cache holds off-heap. */
+    /** Bytes of keys and values this cache may hold off-heap: all its blocks, once it is full. */
     public long byteSize() {
         return KvBlockPool.blockBytes(layers(), kvHeads(), keyDim(), valueDim(), pool.blockSize(), precision())
                 * table.length;

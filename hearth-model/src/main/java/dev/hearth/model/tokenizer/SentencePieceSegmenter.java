@@ -125,9 +125,10 @@ final class SentencePieceSegmenter {
                 return;
             }
             int chars = length[left] + length[right];
-            OptionalInt id = vocabulary.id(text.substring(start[left], start[left] + chars));
-            if (id.isPresent()) {
-                queue.add(new Candidate(left, right, vocabulary.score(id.getAsInt()), chars));
+            int end = start[left] + chars;
+            int id = vocabulary.id(text, start[left], end, end, end); // no substring per candidate pair
+            if (id != TokenIds.ABSENT) {
+                queue.add(new Candidate(left, right, vocabulary.score(id), chars));
             }
         }
     }

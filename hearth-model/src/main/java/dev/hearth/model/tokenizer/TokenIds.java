@@ -34,9 +34,10 @@ final class TokenIds {
         ids[slot] = id;
     }
 
-    /** The id of {@code text}, or {@link #ABSENT}. */
+    /** The id of {@code text}, or {@link #ABSENT}: with the hash the string keeps. */
     int get(String text) {
-        return get(text, 0, text.length(), 0, 0);
+        int length = text.length();
+        return find(text.hashCode(), text, 0, length, length, length);
     }
 
     /**
@@ -51,6 +52,11 @@ final class TokenIds {
         for (int i = from2; i < to2; i++) {
             h = 31 * h + s.charAt(i);
         }
+        return find(h, s, from1, to1, from2, to2);
+    }
+
+    /** The id of the two parts joined, whose {@link String#hashCode()} is {@code h}. */
+    private int find(int h, String s, int from1, int to1, int from2, int to2) {
         int first = to1 - from1;
         int length = first + to2 - from2;
         for (int slot = slot(h); keys[slot] != null; slot = (slot + 1) & mask) {
