@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -49,11 +50,16 @@ final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
             ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
     static final int L = F.length();
-    /** Shuffles that bring lane {@code i + k} onto lane {@code i}, for the pairwise {@link #sum(FloatVector)}. */
-    private static final VectorShuffle<Float> FOLD_8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
-    private static final VectorShuffle<Float> FOLD_4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
-    private static final VectorShuffle<Float> FOLD_2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
-    private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
+    /**
+     * The shuffles that sum a vector's lanes in a fixed order, pairwise, halves first: the {@code k}th
+     * brings lane {@code i + L/2^k} onto lane {@code i}. {@code reduceLanes(ADD)} leaves the order to
+     * the implementation, and the interpreter's differs from the compiler's. Each method writes the
+     * loop over them out: C2 may leave a helper taking the vector as a call where the call site's
+     * profile says it is rare, and a vector passed to a call is allocated on the heap.
+     */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] FOLDS = IntStream.iterate(L / 2, k -> k >= 1, k -> k / 2)
+            .mapToObj(k -> VectorShuffle.fromOp(F, i -> (i + k) % L)).toArray(VectorShuffle[]::new);
     /** Tokens whose activations stay in cache while every weight row streams past. */
     static final int TOKEN_BLOCK = 32;
     /** Multiply-adds below which a range is not worth handing to another thread. */
@@ -284,17 +290,10 @@ final class VectorKernels implements Kernels {
             e.intoArray(x, offset + i, inRange);
             sums = sums.add(e, inRange);
         }
-        // sum(FloatVector), written out: after exp(), this method is past the JIT's node budget
-        // for inlining methods of ours, and a vector passed to a call is allocated on the heap.
-        // The Vector API's own methods are inlined whatever the budget.
-        if (L >= 16) {
-            sums = sums.add(sums.rearrange(FOLD_8));
+        for (VectorShuffle<Float> fold : FOLDS) {
+            sums = sums.add(sums.rearrange(fold));
         }
-        if (L >= 8) {
-            sums = sums.add(sums.rearrange(FOLD_4));
-        }
-        sums = sums.add(sums.rearrange(FOLD_2));
-        float sum = sums.add(sums.rearrange(FOLD_1)).lane(0);
+        float sum = sums.lane(0);
         i = 0;
         for (; i <= n - L; i += L) {
             FloatVector.fromArray(F, x, offset + i).div(sum).intoArray(x, offset + i);
@@ -462,7 +461,11 @@ final class VectorKernels implements Kernels {
         for (; i <= n - L; i += L) {
             s0 = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), s0);
         }
-        float sum = sum(s0.add(s1));
+        FloatVector sums = s0.add(s1);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            sums = sums.add(sums.rearrange(fold));
+        }
+        float sum = sums.lane(0);
         for (; i < n; i++) {
             sum += a[aOffset + i] * b[bOffset + i];
         }
@@ -475,7 +478,10 @@ final class VectorKernels implements Kernels {
         for (; i <= n - L; i += L) {
             sums = FloatVector.fromArray(F, x, offset + i).add(sums);
         }
-        float sum = sum(sums);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            sums = sums.add(sums.rearrange(fold));
+        }
+        float sum = sums.lane(0);
         for (; i < n; i++) {
             sum += x[offset + i];
         }
@@ -490,36 +496,15 @@ final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(F, x, offset + i).sub(center);
             sums = d.fma(d, sums);
         }
-        float sum = sum(sums);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            sums = sums.add(sums.rearrange(fold));
+        }
+        float sum = sums.lane(0);
         for (; i < n; i++) {
             float d = x[offset + i] - center;
             sum += d * d;
         }
         return sum;
-    }
-
-    /**
-     * The sum of the lanes, in a fixed order (pairwise, halves first). {@code reduceLanes(ADD)}
-     * leaves the order to the implementation, and the interpreter's differs from the compiler's.
-     *
-     * <p>Written as a chain of methods of at most 35 bytes of bytecode, which C2 inlines whatever
-     * its heuristics say of the call site; a larger helper that takes or returns a vector is
-     * sometimes left as a call, and then every vector crossing the call is allocated on the heap.
-     */
-    private static float sum(FloatVector v) {
-        return L >= 16 ? sum8(fold(v, FOLD_8)) : sum8(v);
-    }
-
-    private static float sum8(FloatVector v) {
-        return L >= 8 ? sum4(fold(v, FOLD_4)) : sum4(v);
-    }
-
-    private static float sum4(FloatVector v) {
-        return fold(fold(v, FOLD_2), FOLD_1).lane(0);
-    }
-
-    private static FloatVector fold(FloatVector v, VectorShuffle<Float> shuffle) {
-        return v.add(v.rearrange(shuffle));
     }
 
     private static Map<GgmlType, MethodHandle> rangeKernels(String name, MethodType type) {

@@ -3,6 +3,7 @@ package dev.hearth.compute.quant;
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * bfloat16: the upper 16 bits of a float (1 sign, 8 exponent, 7 mantissa bits), so it keeps the
@@ -53,7 +54,11 @@ final class BF16 implements Quantizer, FusedDot, FloatRows {
         for (; j <= cols - Lanes.L; j += Lanes.L) {
             a0 = Lanes.bf16s(w, rowAt + 2L * j).fma(Lanes.x(x, xOffset + j), a0);
         }
-        float sum = Lanes.sum(a0.add(a1));
+        FloatVector lanes = a0.add(a1);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            lanes = lanes.add(lanes.rearrange(fold));
+        }
+        float sum = lanes.lane(0);
         for (; j < cols; j++) {
             sum += bf16(w, rowAt + 2L * j) * x[xOffset + j];
         }

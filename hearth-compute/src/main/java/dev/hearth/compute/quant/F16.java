@@ -3,6 +3,7 @@ package dev.hearth.compute.quant;
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * IEEE half precision: 1 sign, 5 exponent, 10 mantissa bits. Widening is exact; narrowing rounds
@@ -56,7 +57,11 @@ final class F16 implements Quantizer, FusedDot, FloatRows {
                 a1 = product.fma(Lanes.x(x, xOffset + j), a1);
             }
         }
-        float sum = Lanes.sum(a0.add(a1));
+        FloatVector lanes = a0.add(a1);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            lanes = lanes.add(lanes.rearrange(fold));
+        }
+        float sum = lanes.lane(0);
         for (; j < cols; j++) {
             sum += Blocks.half(w, rowAt + 2L * j) * x[xOffset + j];
         }

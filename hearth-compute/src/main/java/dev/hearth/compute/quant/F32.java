@@ -3,6 +3,7 @@ package dev.hearth.compute.quant;
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /** Plain little-endian IEEE floats; "quantizing" copies them. */
 final class F32 implements Quantizer, FusedDot, FloatRows {
@@ -45,7 +46,11 @@ final class F32 implements Quantizer, FusedDot, FloatRows {
         for (; j <= cols - Lanes.L; j += Lanes.L) {
             a0 = Lanes.floats(w, rowAt + 4L * j).fma(Lanes.x(x, xOffset + j), a0);
         }
-        float sum = Lanes.sum(a0.add(a1));
+        FloatVector lanes = a0.add(a1);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            lanes = lanes.add(lanes.rearrange(fold));
+        }
+        float sum = lanes.lane(0);
         for (; j < cols; j++) {
             sum += w.get(Blocks.FLOAT_LE, rowAt + 4L * j) * x[xOffset + j];
         }

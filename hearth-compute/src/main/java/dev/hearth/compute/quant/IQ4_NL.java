@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * IQ4_NL: blocks of 32 elements as one fp16 scale {@code d} and 32 four-bit indices {@code q}
@@ -85,7 +86,10 @@ final class IQ4_NL implements FusedDot {
             }
             sum = blockSum.fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at)), sum);
         }
-        return Lanes.sum(sum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        return sum.lane(0);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * IQ4_XS: super-blocks of 256 elements, eight sub-blocks of 32 with IQ4_NL's table of levels and
@@ -89,7 +90,10 @@ final class IQ4_XS implements FusedDot {
                 sum = subSum.fma(FloatVector.broadcast(Lanes.F, d * (scale(head, s) - 32)), sum);
             }
         }
-        return Lanes.sum(sum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        return sum.lane(0);
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.hearth.compute.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -35,11 +37,43 @@ final class Lanes {
     private static final int HALF_MAGNITUDE = 0x7FFF;
     private static final int HALF_EXPONENT = 0x7C00;
 
-    /** Shuffles that bring lane {@code i + k} onto lane {@code i}, for the pairwise {@link #sum}. */
-    private static final VectorShuffle<Float> FOLD_8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
-    private static final VectorShuffle<Float> FOLD_4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
-    private static final VectorShuffle<Float> FOLD_2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
-    private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
+    /**
+     * The shuffles that sum a vector's {@code L} lanes in a fixed order, pairwise, halves first (the
+     * {@code k}th brings lane {@code i + L/2^k} onto lane {@code i}): a kernel ends with
+     * {@code for (fold : FOLDS) v = v.add(v.rearrange(fold))} and takes lane 0. {@code reduceLanes(ADD)}
+     * leaves the order to the implementation, and the interpreter's and the compiler's differ, so a
+     * row's result would change once its kernel is compiled.
+     *
+     * <p>Each kernel writes this loop out rather than calling a helper that takes the vector: C2
+     * inlines a call made once per row only if the call site's profile says it is frequent enough,
+     * and a profile counted partly before the method was profiled can say it is not; the helper is
+     * then left as a call, every vector crossing it is allocated on the heap, and the kernel runs 2
+     * to 3 times slower (Q4_K, Q6_K and Q4_0 rows were seen to, from run to run).
+     */
+    @SuppressWarnings("unchecked")
+    static final VectorShuffle<Float>[] FOLDS = IntStream.iterate(L / 2, k -> k >= 1, k -> k / 2)
+            .mapToObj(k -> VectorShuffle.fromOp(F, i -> (i + k) % L)).toArray(VectorShuffle[]::new);
+
+    /**
+     * Shuffles that spread lane {@code k} to every lane: a K-quant's super-block scales are widened
+     * into one vector, and each sub-block's is taken from it with one permute. Constants, one per
+     * lane, so that the kernels written out sub-block by sub-block name them and C2 folds them.
+     */
+    static final VectorShuffle<Float> SPREAD_0 = VectorShuffle.fromOp(F, i -> 0);
+    static final VectorShuffle<Float> SPREAD_1 = VectorShuffle.fromOp(F, i -> 1);
+    static final VectorShuffle<Float> SPREAD_2 = VectorShuffle.fromOp(F, i -> 2);
+    static final VectorShuffle<Float> SPREAD_3 = VectorShuffle.fromOp(F, i -> 3);
+    static final VectorShuffle<Float> SPREAD_4 = VectorShuffle.fromOp(F, i -> 4);
+    static final VectorShuffle<Float> SPREAD_5 = VectorShuffle.fromOp(F, i -> 5);
+    static final VectorShuffle<Float> SPREAD_6 = VectorShuffle.fromOp(F, i -> 6);
+    static final VectorShuffle<Float> SPREAD_7 = VectorShuffle.fromOp(F, i -> 7);
+
+    /**
+     * Eight bytes packed in a long, as the species a kernel broadcasts them in before widening
+     * them lane for lane to floats ({@code B2F}): 128 bits, so that the widening has one source
+     * shape for 8 and 16 float lanes (a one-lane 64-bit vector is not compiled to vector code).
+     */
+    static final VectorSpecies<Long> EIGHT_BYTES = LongVector.SPECIES_128;
 
     private Lanes() {
     }
@@ -116,28 +150,16 @@ final class Lanes {
     }
 
     /**
-     * The sum of the lanes, in a fixed order: pairwise, halves first. {@code reduceLanes(ADD)}
-     * leaves the order to the implementation, and the interpreter's and the compiler's differ, so a
-     * row's result would change once its kernel is compiled.
-     *
-     * <p>Written as a chain of methods of at most 35 bytes of bytecode, which C2 inlines whatever
-     * its heuristics say of the call site; a larger helper that takes or returns a vector is
-     * sometimes left as a call, and then every vector crossing the call is allocated on the heap.
+     * The sum of {@code L} floats from {@code offset}, in the order {@link #FOLDS} sums a vector's
+     * lanes (so the same bits): pairwise, halves first. Scalar, for sums already stored to an
+     * array; {@code a} is scratch space and keeps the partial sums.
      */
-    static float sum(FloatVector v) {
-        return L >= 16 ? sum8(fold(v, FOLD_8)) : sum8(v);
-    }
-
-    private static float sum8(FloatVector v) {
-        return L >= 8 ? sum4(fold(v, FOLD_4)) : sum4(v);
-    }
-
-    private static float sum4(FloatVector v) {
-        return fold(fold(v, FOLD_2), FOLD_1).lane(0);
-    }
-
-    /** {@code v[i] + v[i + k]} in lane {@code i}, for the shuffle that brings lane {@code i + k} to {@code i}. */
-    private static FloatVector fold(FloatVector v, VectorShuffle<Float> shuffle) {
-        return v.add(v.rearrange(shuffle));
+    static float sum(float[] a, int offset) {
+        for (int half = L / 2; half >= 1; half /= 2) {
+            for (int i = 0; i < half; i++) {
+                a[offset + i] += a[offset + i + half];
+            }
+        }
+        return a[offset];
     }
 }

@@ -4,6 +4,7 @@ import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Q2_K: super-blocks of 256 elements in 16 sub-blocks of 16, each element a 2-bit level {@code q}.
@@ -95,7 +96,11 @@ final class Q2_K implements FusedDot {
                 }
             }
         }
-        return Lanes.sum(evens.add(odds));
+        FloatVector lanes = evens.add(odds);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            lanes = lanes.add(lanes.rearrange(fold));
+        }
+        return lanes.lane(0);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Q4_1: blocks of 32 elements as an fp16 scale {@code d}, an fp16 offset {@code m} and 32 four-bit
@@ -98,7 +99,11 @@ final class Q4_1 implements Quantizer, FusedDot {
                 highSum = high(packed).fma(d, m).fma(Lanes.x(x, xb + HALF + j), highSum);
             }
         }
-        return Lanes.sum(lowSum.add(highSum));
+        FloatVector lanes = lowSum.add(highSum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            lanes = lanes.add(lanes.rearrange(fold));
+        }
+        return lanes.lane(0);
     }
 
     @Override

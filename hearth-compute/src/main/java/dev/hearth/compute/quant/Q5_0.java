@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Q5_0: blocks of 32 elements as one fp16 scale {@code d} and 32 five-bit levels {@code q};
@@ -123,7 +124,10 @@ final class Q5_0 implements Quantizer, FusedDot {
             }
             sum = blockSum.fma(FloatVector.broadcast(Lanes.F, Float.float16ToFloat((short) head)), sum);
         }
-        return Lanes.sum(sum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        return sum.lane(0);
     }
 
     @Override

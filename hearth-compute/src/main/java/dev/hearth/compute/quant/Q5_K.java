@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Q5_K: super-blocks of 256 elements in 8 sub-blocks of 32, each element a 5-bit level {@code q}.
@@ -98,7 +99,10 @@ final class Q5_K implements FusedDot {
                 }
             }
         }
-        return Lanes.sum(sum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        return sum.lane(0);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hearth.compute.quant;
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Q8_0: blocks of 32 elements as one fp16 scale {@code d} and 32 signed bytes {@code q}; element
@@ -91,7 +92,10 @@ final class Q8_0 implements Quantizer, FusedDot {
             }
             sum = blockSum.fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at)), sum);
         }
-        return Lanes.sum(sum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        return sum.lane(0);
     }
 
     @Override

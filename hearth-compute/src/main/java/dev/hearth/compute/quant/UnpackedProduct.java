@@ -27,7 +27,7 @@ import jdk.incubator.vector.FloatVector;
  * prefetcher keeps up with, and reading ahead there was slower.
  *
  * <p>Every product is summed in one order: one accumulator over the row's whole vectors, its
- * lanes summed by {@link Lanes#sum}, then the columns past the last whole vector one by one. A
+ * lanes summed in {@link Lanes#FOLDS}' order, then the columns past the last whole vector one by one. A
  * result thus depends neither on where a range of rows starts or ends nor on the token's place
  * among the others, and never on the thread count.
  */
@@ -62,7 +62,7 @@ final class UnpackedProduct {
     private UnpackedProduct() {
     }
 
-    /** {@link FusedDot#matMulRows} for {@code format}, rows unpacked by {@link WeightFormats#unpackRow}. */
+    /** {@link FusedDot#matMulRows} for {@code format}, rows unpacked by {@link WeightFormats#unpackRowApart}. */
     static void matMulRows(WeightFormat format, MemorySegment w, int cols, int fromRow, int toRow, float[] x,
             int xOffset, int tokens, float[] y, int yOffset, int yStride) {
         long rowBytes = format.type().byteSize(cols);
@@ -75,7 +75,7 @@ final class UnpackedProduct {
             for (int i = 0; i < 4; i++) {
                 int row = Math.min(r + i, toRow - 1);
                 if (row == r + i) {
-                    WeightFormats.unpackRow(format, w, row * rowBytes, cols, tile, i * cols);
+                    WeightFormats.unpackRowApart(format, w, row * rowBytes, cols, tile, i * cols);
                 }
                 operands[ROW + i] = (row - r) * cols;
                 operands[Y_ROW + i] = row;
@@ -230,7 +230,7 @@ final class UnpackedProduct {
             float[] x, float[] y) {
         for (int k = 0; k < tokens; k++) {
             for (int i = 0; i < 4; i++) {
-                float sum = Lanes.sum(Lanes.x(sums, (4 * k + i) * Lanes.L));
+                float sum = Lanes.sum(sums, (4 * k + i) * Lanes.L);
                 for (int j = from; j < cols; j++) {
                     sum += tile[operands[ROW + i] + j] * x[operands[TOKEN + k] + j];
                 }

@@ -2,6 +2,9 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -21,6 +24,16 @@ public final class WeightFormats {
             new Q4_0(), new Q4_1(), new Q5_0(), new Q5_1(), new Q8_0(),
             new Q2_K(), new Q3_K(), new Q4_K(), new Q5_K(), new Q6_K(), new Q8_K(),
             new IQ4_NL(), new IQ4_XS());
+
+    /**
+     * Each format's {@link #unpackRow}, as a handle bound to the format, for the loop that every
+     * format shares ({@link UnpackedProduct}). Called through a handle that is not a constant, a
+     * format's unpacking is compiled on its own, with its own profile. Called directly, C2 inlines
+     * into the shared loop the one or two formats it has seen there; inside it a vector helper of
+     * the inlined kernel can look cold and stay a call, and every vector it passes is then
+     * allocated (F16 rows unpacked after F32 ones were seen to allocate 3 KB each).
+     */
+    private static final Map<GgmlType, MethodHandle> UNPACKERS = unpackers();
 
     private WeightFormats() {
     }
@@ -88,6 +101,41 @@ public final class WeightFormats {
         } else {
             format.dequantize(w, rowAt, dst, dstOffset, cols);
         }
+    }
+
+    /** {@link #unpackRow} for {@code format}, through its own handle ({@link #UNPACKERS}). */
+    static void unpackRowApart(WeightFormat format, MemorySegment w, long rowAt, int cols, float[] dst,
+            int dstOffset) {
+        try {
+            UNPACKERS.get(format.type()).invokeExact(w, rowAt, cols, dst, dstOffset);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static Map<GgmlType, MethodHandle> unpackers() {
+        MethodType row = MethodType.methodType(void.class, MemorySegment.class, long.class, int.class, float[].class,
+                int.class);
+        Map<GgmlType, MethodHandle> unpackers = new EnumMap<>(GgmlType.class);
+        try {
+            MethodHandle fused = MethodHandles.lookup().findVirtual(FusedDot.class, "unpackRow", row);
+            MethodHandle dequantized = MethodHandles.lookup().findStatic(WeightFormats.class, "dequantizeRow",
+                    row.insertParameterTypes(0, WeightFormat.class));
+            for (WeightFormat format : FORMATS.values()) {
+                unpackers.put(format.type(), format instanceof FusedDot kernels && runsHere(format.type())
+                        ? fused.bindTo(kernels) : dequantized.bindTo(format));
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        return unpackers;
+    }
+
+    private static void dequantizeRow(WeightFormat format, MemorySegment w, long rowAt, int cols, float[] dst,
+            int dstOffset) {
+        format.dequantize(w, rowAt, dst, dstOffset, cols);
     }
 
     /** The scaled-row kernel of {@code type}'s format, if it is a float format. */

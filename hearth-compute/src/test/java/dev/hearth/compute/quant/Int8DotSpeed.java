@@ -11,6 +11,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * A throwaway speed check, not a test: would llama.cpp's integer path beat the fused float kernels
@@ -105,7 +106,7 @@ final class Int8DotSpeed {
             }
             sum = Lanes.toFloats(acc).fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at) * x.d[xb / BLOCK]), sum);
         }
-        return Lanes.sum(sum);
+        return sum(sum);
     }
 
     static void q8Int4(MemorySegment w, long rowAt, int cols, Q8Activations x, int xOffset, float[] y, int yOffset,
@@ -136,10 +137,18 @@ final class Int8DotSpeed {
             a2 = Lanes.toFloats(i2).fma(FloatVector.broadcast(Lanes.F, d * x.d[xd + 2 * blocks]), a2);
             a3 = Lanes.toFloats(i3).fma(FloatVector.broadcast(Lanes.F, d * x.d[xd + 3 * blocks]), a3);
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
-        y[yOffset + 2 * yStride] = Lanes.sum(a2);
-        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+        y[yOffset] = sum(a0);
+        y[yOffset + yStride] = sum(a1);
+        y[yOffset + 2 * yStride] = sum(a2);
+        y[yOffset + 3 * yStride] = sum(a3);
+    }
+
+    /** The lanes summed in {@link Lanes#FOLDS}' order, as the float kernels end. */
+    private static float sum(FloatVector v) {
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
     }
 
     private static IntVector xInts(byte[] q, int at) {
@@ -184,7 +193,7 @@ final class Int8DotSpeed {
                     .add(wShorts(w, at + QS + 16).mul(xShorts(x.q, xb + 16)));
             sum = shortsToFloats(p).fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at) * x.d[xb / BLOCK]), sum);
         }
-        return Lanes.sum(sum);
+        return sum(sum);
     }
 
     static void q8Short2(MemorySegment w, long rowAt, int cols, Q8Activations x, int xOffset, float[] y, int yOffset,
@@ -204,8 +213,8 @@ final class Int8DotSpeed {
             ShortVector p1 = lo.mul(xShorts(x.q, xb + cols)).add(hi.mul(xShorts(x.q, xb + cols + 16)));
             a1 = shortsToFloats(p1).fma(FloatVector.broadcast(Lanes.F, d * x.d[xd + blocks]), a1);
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset] = sum(a0);
+        y[yOffset + yStride] = sum(a1);
     }
 
     // ---- Q4_0 × Q8_0, int lanes ----
@@ -237,7 +246,7 @@ final class Int8DotSpeed {
             }
             sum = Lanes.toFloats(acc).fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at) * x.d[xb / BLOCK]), sum);
         }
-        return Lanes.sum(sum);
+        return sum(sum);
     }
 
     static void q4Int4(MemorySegment w, long rowAt, int cols, Q8Activations x, int xOffset, float[] y, int yOffset,
@@ -269,10 +278,10 @@ final class Int8DotSpeed {
             a2 = Lanes.toFloats(i2).fma(FloatVector.broadcast(Lanes.F, d * x.d[xd + 2 * blocks]), a2);
             a3 = Lanes.toFloats(i3).fma(FloatVector.broadcast(Lanes.F, d * x.d[xd + 3 * blocks]), a3);
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
-        y[yOffset + 2 * yStride] = Lanes.sum(a2);
-        y[yOffset + 3 * yStride] = Lanes.sum(a3);
+        y[yOffset] = sum(a0);
+        y[yOffset + yStride] = sum(a1);
+        y[yOffset + 2 * yStride] = sum(a2);
+        y[yOffset + 3 * yStride] = sum(a3);
     }
 
     private static IntVector low(IntVector packed) {
@@ -308,7 +317,7 @@ final class Int8DotSpeed {
             ShortVector p = lowS(packed).mul(xShorts(x.q, xb)).add(highS(packed).mul(xShorts(x.q, xb + 16)));
             sum = shortsToFloats(p).fma(FloatVector.broadcast(Lanes.F, Blocks.half(w, at) * x.d[xb / BLOCK]), sum);
         }
-        return Lanes.sum(sum);
+        return sum(sum);
     }
 
     static void q4Short2(MemorySegment w, long rowAt, int cols, Q8Activations x, int xOffset, float[] y, int yOffset,
@@ -329,8 +338,8 @@ final class Int8DotSpeed {
             ShortVector p1 = lo.mul(xShorts(x.q, xb + cols)).add(hi.mul(xShorts(x.q, xb + cols + 16)));
             a1 = shortsToFloats(p1).fma(FloatVector.broadcast(Lanes.F, d * x.d[xd + blocks]), a1);
         }
-        y[yOffset] = Lanes.sum(a0);
-        y[yOffset + yStride] = Lanes.sum(a1);
+        y[yOffset] = sum(a0);
+        y[yOffset + yStride] = sum(a1);
     }
 
     private static ShortVector lowS(ShortVector packed) {

@@ -3,6 +3,8 @@ package dev.hearth.compute.quant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import org.junit.jupiter.api.Test;
 
 class LanesTest {
@@ -32,7 +34,12 @@ class LanesTest {
             values[k] = 1f / (k + 3);
         }
         float expected = pairwise(values, 0, values.length);
-        assertThat(Lanes.sum(jdk.incubator.vector.FloatVector.fromArray(Lanes.F, values, 0))).isEqualTo(expected);
+        FloatVector folded = FloatVector.fromArray(Lanes.F, values, 0);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            folded = folded.add(folded.rearrange(fold));
+        }
+        assertThat(folded.lane(0)).as("the kernels' vector folds").isEqualTo(expected);
+        assertThat(Lanes.sum(values.clone(), 0)).as("the scalar sum of stored lanes").isEqualTo(expected);
     }
 
     /** Lane i + L/2 onto lane i, then i + L/4, ...: the halves of each range summed first. */

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Random;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -91,7 +92,7 @@ class UnpackedProductTest {
 
     /**
      * The order of every product: one vector accumulator over the row's whole vectors, its lanes
-     * summed by {@link Lanes#sum}, then the remaining columns one by one.
+     * summed in {@link Lanes#FOLDS}' order, then the remaining columns one by one.
      */
     private static float inOrder(float[] row, float[] x, int xOffset) {
         FloatVector sum = FloatVector.zero(Lanes.F);
@@ -99,7 +100,10 @@ class UnpackedProductTest {
         for (; j <= row.length - Lanes.L; j += Lanes.L) {
             sum = Lanes.x(row, j).fma(Lanes.x(x, xOffset + j), sum);
         }
-        float total = Lanes.sum(sum);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        float total = sum.lane(0);
         for (; j < row.length; j++) {
             total += row[j] * x[xOffset + j];
         }

@@ -1,0 +1,48 @@
+package dev.hearth.compute.kernels;
+
+import dev.hearth.compute.quant.WeightFormats;
+import dev.hearth.compute.tensor.GgmlType;
+import dev.hearth.compute.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+/**
+ * Run in its own JVM by {@link KernelCompilationTest}: multiplies a small matrix of every format
+ * with a fused kernel, one token and eight, until the JIT has compiled the kernels, then prints the
+ * bytes each product allocates, one line per format: {@code allocated TYPE BYTES_PER_PRODUCT}.
+ */
+final class KernelWorkout {
+
+    static final int WARM_UP = 6_000;
+    static final int MEASURED = 500;
+
+    private KernelWorkout() {
+    }
+
+    public static void main(String[] args) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Random random = new Random(7);
+        try (WorkerPool pool = new WorkerPool(2)) {
+            Kernels kernels = Kernels.vectorized(pool);
+            for (GgmlType type : WeightFormats.supportedTypes()) {
+                if (WeightFormats.fusedDot(type).isEmpty()) {
+                    continue;
+                }
+                Tensor w = RandomTensors.matrix(type, 16, 512, random);
+                float[] x = RandomTensors.gaussian(random, 8 * 512);
+                float[] y = new float[8 * 16];
+                for (int i = 0; i < WARM_UP; i++) {
+                    kernels.matMul(w, x, 0, y, 0, 1);
+                    kernels.matMul(w, x, 0, y, 0, 8);
+                }
+                long before = threads.getTotalThreadAllocatedBytes();
+                for (int i = 0; i < MEASURED; i++) {
+                    kernels.matMul(w, x, 0, y, 0, 1);
+                    kernels.matMul(w, x, 0, y, 0, 8);
+                }
+                long allocated = threads.getTotalThreadAllocatedBytes() - before;
+                System.out.println("allocated " + type + " " + allocated / MEASURED);
+            }
+        }
+    }
+}
