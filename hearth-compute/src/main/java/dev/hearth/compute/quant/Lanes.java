@@ -148,18 +148,4 @@ final class Lanes {
     static FloatVector x(float[] x, int offset) {
         return FloatVector.fromArray(F, x, offset);
     }
-
-    /**
-     * The sum of {@code L} floats from {@code offset}, in the order {@link #FOLDS} sums a vector's
-     * lanes (so the same bits): pairwise, halves first. Scalar, for sums already stored to an
-     * array; {@code a} is scratch space and keeps the partial sums.
-     */
-    static float sum(float[] a, int offset) {
-        for (int half = L / 2; half >= 1; half /= 2) {
-            for (int i = 0; i < half; i++) {
-                a[offset + i] += a[offset + i + half];
-            }
-        }
-        return a[offset];
-    }
 }

@@ -3,6 +3,7 @@ package dev.hearth.compute.quant;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Matrix products of several tokens, for every format: four rows at a time are unpacked into
@@ -230,7 +231,11 @@ final class UnpackedProduct {
             float[] x, float[] y) {
         for (int k = 0; k < tokens; k++) {
             for (int i = 0; i < 4; i++) {
-                float sum = Lanes.sum(sums, (4 * k + i) * Lanes.L);
+                FloatVector lanes = FloatVector.fromArray(Lanes.F, sums, (4 * k + i) * Lanes.L);
+                for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+                    lanes = lanes.add(lanes.rearrange(fold));
+                }
+                float sum = lanes.lane(0);
                 for (int j = from; j < cols; j++) {
                     sum += tile[operands[ROW + i] + j] * x[operands[TOKEN + k] + j];
                 }
