@@ -38,7 +38,6 @@ final class Q4_K implements Quantizer, FusedDot {
     private static final int DMIN = 2;
     private static final int SCALES = 4;
     private static final int QS = 16;
-    private static final ThreadLocal<float[]> SUB_BLOCK_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public GgmlType type() {
@@ -148,7 +147,7 @@ final class Q4_K implements Quantizer, FusedDot {
     @Override
     public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
             float[] y, int yOffset) {
-        float[] sums = subBlockSums(x, xOffset, cols);
+        float[] sums = SubBlockSums.of(x, xOffset, cols, SUB);
         long rowBytes = TYPE.byteSize(cols);
         for (int r = fromRow; r < toRow; r++) {
             y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset, sums);
@@ -157,35 +156,7 @@ final class Q4_K implements Quantizer, FusedDot {
 
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        return dot(w, rowAt, cols, x, xOffset, subBlockSums(x, xOffset, cols));
-    }
-
-    /**
-     * The sums of each 32 activations that one sub-block multiplies, in this thread's scratch
-     * array: {@code L} floats per super-block, its eight sums and then zeros. Every row of a
-     * product shares them, and with them a super-block's minimum terms take one multiply-add:
-     * {@code Σ_j dmin·mn·x_j = dmin · Σ_s mn_s · (Σ_{j in s} x_j)} (ggml's {@code bsums}).
-     */
-    private static float[] subBlockSums(float[] x, int xOffset, int cols) {
-        int blocks = cols / BLOCK;
-        float[] sums = SUB_BLOCK_SUMS.get();
-        if (sums.length < blocks * Lanes.L) {
-            sums = new float[blocks * Lanes.L];
-            SUB_BLOCK_SUMS.set(sums);
-        }
-        for (int b = 0; b < blocks; b++) {
-            for (int sub = 0; sub < Lanes.L; sub++) {
-                float sum = 0;
-                if (sub < KScales.SUB_BLOCKS) {
-                    int from = xOffset + b * BLOCK + SUB * sub;
-                    for (int j = from; j < from + SUB; j++) {
-                        sum += x[j];
-                    }
-                }
-                sums[b * Lanes.L + sub] = sum;
-            }
-        }
-        return sums;
+        return dot(w, rowAt, cols, x, xOffset, SubBlockSums.of(x, xOffset, cols, SUB));
     }
 
     /**

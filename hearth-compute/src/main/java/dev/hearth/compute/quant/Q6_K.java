@@ -40,7 +40,6 @@ final class Q6_K implements Quantizer, FusedDot {
     private static final int QH = 128;
     private static final int SCALES = 192;
     private static final int D = 208;
-    private static final ThreadLocal<float[]> SUB_BLOCK_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public GgmlType type() {
@@ -132,7 +131,7 @@ final class Q6_K implements Quantizer, FusedDot {
     @Override
     public void matVecRows(MemorySegment w, int cols, int fromRow, int toRow, float[] x, int xOffset,
             float[] y, int yOffset) {
-        float[] sums = subBlockSums(x, xOffset, cols);
+        float[] sums = SubBlockSums.of(x, xOffset, cols, SUB);
         long rowBytes = TYPE.byteSize(cols);
         for (int r = fromRow; r < toRow; r++) {
             y[yOffset + r] = dot(w, r * rowBytes, cols, x, xOffset, sums);
@@ -141,35 +140,7 @@ final class Q6_K implements Quantizer, FusedDot {
 
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        return dot(w, rowAt, cols, x, xOffset, subBlockSums(x, xOffset, cols));
-    }
-
-    /**
-     * The sums of each 16 activations that one sub-block multiplies, in this thread's scratch
-     * array: {@code L} floats per half super-block, its eight sums and then zeros. With them the
-     * offset of the levels is one multiply-add per half:
-     * {@code Σ_j d·sc·(q_j − 32)·x_j = Σ_s d·sc_s·(Σ_{j in s} q_j·x_j − 32·Σ_{j in s} x_j)}.
-     */
-    private static float[] subBlockSums(float[] x, int xOffset, int cols) {
-        int halves = 2 * (cols / BLOCK);
-        float[] sums = SUB_BLOCK_SUMS.get();
-        if (sums.length < halves * Lanes.L) {
-            sums = new float[halves * Lanes.L];
-            SUB_BLOCK_SUMS.set(sums);
-        }
-        for (int h = 0; h < halves; h++) {
-            for (int sub = 0; sub < Lanes.L; sub++) {
-                float sum = 0;
-                if (sub < SUB_BLOCKS / 2) {
-                    int from = xOffset + BLOCK / 2 * h + SUB * sub;
-                    for (int j = from; j < from + SUB; j++) {
-                        sum += x[j];
-                    }
-                }
-                sums[h * Lanes.L + sub] = sum;
-            }
-        }
-        return sums;
+        return dot(w, rowAt, cols, x, xOffset, SubBlockSums.of(x, xOffset, cols, SUB));
     }
 
     /**
