@@ -88,8 +88,8 @@ final class Q5_K implements FusedDot {
      * One row, as {@link Q4_K}'s kernel computes it, each level's fifth bit taken from the
      * {@code qh} bytes of its lanes: one vector of them per run of lanes, shifted and masked per
      * sub-block. Formerly one loop over sub-blocks with a single accumulator (two made that
-     * method too large for C2 to inline its vector helpers): 2.4 times that speed, 1.7 with AVX2
-     * (one core, rows in cache).
+     * method too large for C2 to inline its vector helpers): 2.15 times that speed, 1.6 to 1.8
+     * with AVX2 (one core, rows in cache).
      */
     private static float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, float[] sums) {
         FloatVector even = FloatVector.zero(Lanes.F);
