@@ -2,6 +2,7 @@ package dev.hearth.compute.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 
@@ -63,10 +64,11 @@ final class UnpackedProduct {
     private UnpackedProduct() {
     }
 
-    /** {@link FusedDot#matMulRows} for {@code format}, rows unpacked by {@link WeightFormats#unpackRowApart}. */
+    /** {@link FusedDot#matMulRows} for {@code format}, rows unpacked through {@link WeightFormats#unpacker}. */
     static void matMulRows(WeightFormat format, MemorySegment w, int cols, int fromRow, int toRow, float[] x,
             int xOffset, int tokens, float[] y, int yOffset, int yStride) {
         long rowBytes = format.type().byteSize(cols);
+        MethodHandle unpacker = WeightFormats.unpacker(format);
         float[] tile = tile(4 * cols);
         float[] sums = SUMS_BUFFER.get();
         int[] operands = OPERANDS.get();
@@ -76,7 +78,7 @@ final class UnpackedProduct {
             for (int i = 0; i < 4; i++) {
                 int row = Math.min(r + i, toRow - 1);
                 if (row == r + i) {
-                    WeightFormats.unpackRowApart(format, w, row * rowBytes, cols, tile, i * cols);
+                    WeightFormats.unpackRow(unpacker, w, row * rowBytes, cols, tile, i * cols);
                 }
                 operands[ROW + i] = (row - r) * cols;
                 operands[Y_ROW + i] = row;

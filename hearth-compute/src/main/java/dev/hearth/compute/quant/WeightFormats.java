@@ -103,11 +103,15 @@ public final class WeightFormats {
         }
     }
 
-    /** {@link #unpackRow} for {@code format}, through its own handle ({@link #UNPACKERS}). */
-    static void unpackRowApart(WeightFormat format, MemorySegment w, long rowAt, int cols, float[] dst,
-            int dstOffset) {
+    /** {@code format}'s {@link #unpackRow} as a handle of its own ({@link #UNPACKERS}), looked up once per product. */
+    static MethodHandle unpacker(WeightFormat format) {
+        return UNPACKERS.get(format.type());
+    }
+
+    /** {@link #unpackRow} through {@code unpacker}, a handle from {@link #unpacker}. */
+    static void unpackRow(MethodHandle unpacker, MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         try {
-            UNPACKERS.get(format.type()).invokeExact(w, rowAt, cols, dst, dstOffset);
+            unpacker.invokeExact(w, rowAt, cols, dst, dstOffset);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
