@@ -7,13 +7,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * Matrix products of several tokens, for every format: four rows at a time are unpacked into
- * floats in a tile of this thread's, once for all the tokens ({@link FusedDot#unpackRow}, or the
- * format's scalar {@code dequantize} where it has no vector kernels), and the tile is multiplied
+ * Matrix products of a few tokens (a decode step of several sequences; {@link PanelProduct} takes
+ * more), for every format: four rows at a time are unpacked into floats in a tile of this
+ * thread's, once for all the tokens ({@link FusedDot#unpackRow}, or the format's scalar
+ * {@code dequantize} where it has no vector kernels), and the tile is multiplied
  * four rows by four tokens with sixteen sums in registers (two tokens and eight sums with AVX2's
  * sixteen registers). Each weight and activation vector loaded then serves several products, and
- * a block's unpacking is paid once per row and call: with many tokens (a prompt, a batch of
- * sequences) every format runs at float speed.
+ * a block's unpacking is paid once per row and call, so that every format runs at float speed.
  *
  * <p>A last group of fewer than four rows or tokens is padded by repeating its last one (the
  * repeated product is written twice, with the same bits): sixteen independent sums keep the

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VectorKernelsTest {
 
     private static final double U = 0x1p-24;
-    private static final int[] TOKENS = {1, 2, 3, 5, 17};
+    private static final int[] TOKENS = {1, 2, 3, 5, 17, 40, 130};
     private static final int[] ROWS = {1, 7, 131};
     private static final int[] FLOAT_COLS = {1, 7, 33, 1023};
 

@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * A throwaway speed check, not a test: how fast does {@link UnpackedProduct#dot4x4}, the four-rows-
- * by-four-tokens register tile with its lane sums, go on this core with nothing around it (no
- * unpacking, no pool)? One thread multiplies a tile of four float rows by four of {@code tokens}
+ * A throwaway speed check, not a test: how fast do {@link UnpackedProduct#dot4x4}, the four-rows-
+ * by-four-tokens register tile with its lane sums, and {@link PanelProduct#outerProducts}, six
+ * rows into a panel of tokens, go on this core with nothing around them (no unpacking, no packing,
+ * no pool)? One thread multiplies a tile of four float rows by four of {@code tokens}
  * activation rows, the group of four changing each call as in a product of that many tokens, so
  * that with many tokens (or long rows) the activations no longer stay in the nearer caches. Also prints the core's own peak: sixteen independent multiply-adds
  * in registers. Run with {@code java --add-modules jdk.incubator.vector
@@ -27,6 +28,9 @@ final class TileSpeed {
         float[] y = new float[tokens * 4];
         float[] sums = new float[16 * L];
         int[] operands = new int[UnpackedProduct.OPERAND_SLOTS];
+        float[] panelRows = new float[6 * cols];
+        float[] panel = new float[PanelProduct.WIDTH * cols];
+        float[] panelSums = new float[6 * PanelProduct.WIDTH];
         for (int i = 0; i < 4; i++) {
             operands[UnpackedProduct.ROW + i] = i * cols;
             operands[UnpackedProduct.Y_ROW + i] = i;
@@ -43,13 +47,21 @@ final class TileSpeed {
                 UnpackedProduct.dot4x4(tile, cols, operands, x, y, sums);
             }
             double tileSeconds = (System.nanoTime() - t0) / 1e9;
+            long panelCalls = calls * 16 / (6L * PanelProduct.WIDTH);
+            t0 = System.nanoTime();
+            for (long i = 0; i < panelCalls; i++) {
+                PanelProduct.outerProducts(panelRows, cols, panel, 0, panelSums);
+            }
+            double panelSeconds = (System.nanoTime() - t0) / 1e9;
             long steps = 20_000_000;
             t0 = System.nanoTime();
             float peak = peak(steps, x);
             double peakSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%d columns, %d tokens: dot4x4 %.1f GFLOP/s, registers only %.1f GFLOP/s (one thread)%s%n",
-                    cols, tokens, calls * 16.0 * cols * 2 / tileSeconds / 1e9, steps * 16.0 * L * 2 / peakSeconds / 1e9,
-                    peak == 42 ? " " : "");
+            System.out.printf("%d columns, %d tokens: dot4x4 %.1f GFLOP/s, panel %.1f GFLOP/s, registers only %.1f GFLOP/s"
+                            + " (one thread)%s%n",
+                    cols, tokens, calls * 16.0 * cols * 2 / tileSeconds / 1e9,
+                    panelCalls * 6.0 * PanelProduct.WIDTH * cols * 2 / panelSeconds / 1e9,
+                    steps * 16.0 * L * 2 / peakSeconds / 1e9, peak == 42 ? " " : "");
         }
     }
 

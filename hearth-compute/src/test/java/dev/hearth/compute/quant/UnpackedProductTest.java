@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The multi-token products of every fused format, against its own unpacked rows and its dequantization. */
 class UnpackedProductTest {
 
-    private static final int ROWS = 11;
+    static final int ROWS = 11;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -110,7 +110,7 @@ class UnpackedProductTest {
         return total;
     }
 
-    private static int[] widths(GgmlType type) {
+    static int[] widths(GgmlType type) {
         return switch (type) {
             case F32, F16, BF16 -> new int[] {1, 7, 16, 33, 100, 515};
             case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> new int[] {256, 512};
@@ -122,7 +122,7 @@ class UnpackedProductTest {
      * Gaussian rows quantized where the format has a quantizer; otherwise (Q2_K, Q3_K, Q5_K, IQ4_NL,
      * IQ4_XS) random blocks whose fp16 scales and minimums are small and finite.
      */
-    private static MemorySegment matrix(GgmlType type, int cols) {
+    static MemorySegment matrix(GgmlType type, int cols) {
         long seed = cols * 31L + type.ordinal();
         MemorySegment w = Arena.ofAuto().allocate(type.byteSize((long) ROWS * cols), 64);
         int[] halves = switch (type) { // the fp16 fields of formats without a quantizer
