@@ -33,9 +33,9 @@ final class IQ4_NL implements FusedDot {
     /** ggml's {@code kvalues_iq4nl}: the level of each four-bit index. */
     static final int[] LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
     /** {@link #LEVELS} in vector lanes: all sixteen with 16 lanes; with 8, the first eight. */
-    private static final IntVector TABLE = IntVector.fromArray(Lanes.I, LEVELS, 0);
+    static final IntVector TABLE = IntVector.fromArray(Lanes.I, LEVELS, 0);
     /** With 8 lanes, the last eight levels (with 16, the table again, never used). */
-    private static final IntVector TABLE_HIGH = IntVector.fromArray(Lanes.I, LEVELS, Lanes.L >= 16 ? 0 : 8);
+    static final IntVector TABLE_HIGH = IntVector.fromArray(Lanes.I, LEVELS, Lanes.L >= 16 ? 0 : 8);
 
     @Override
     public GgmlType type() {

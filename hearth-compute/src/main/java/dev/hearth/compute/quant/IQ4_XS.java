@@ -2,8 +2,11 @@ package dev.hearth.compute.quant;
 
 import dev.hearth.compute.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
@@ -71,29 +74,108 @@ final class IQ4_XS implements FusedDot {
         }
     }
 
+    /**
+     * One row. Per half super-block: its four scales {@code d·(ls − 32)} in the first lanes of a
+     * vector; per sub-block, {@code Σ LEVELS[q]·x} as a vector of partial sums, added to
+     * {@code even} or {@code odd} times the sub-block's scale (its lane spread to all). A level is
+     * looked up with one two-table permute whatever the width (with 16 lanes the first table
+     * holds all sixteen). Each half written out and no helper of ours called, for the reasons
+     * {@link Q4_K}'s kernel gives. 1.17 times the speed of the loop over sub-blocks it replaced,
+     * whose sums waited on each other (1.2 with AVX2; {@code MatMulSpeed}, 2048 × 8192, one core).
+     */
     @Override
     public float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset) {
-        FloatVector sum = FloatVector.zero(Lanes.F);
+        FloatVector even = FloatVector.zero(Lanes.F);
+        FloatVector odd = even;
+        FloatVector part;
+        IntVector packed;
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
             long head = w.get(Blocks.LONG_LE, at);
+            long scaleBytes = scaleBytes(head);
             float d = Float.float16ToFloat((short) head);
-            for (int s = 0; s < SUB_BLOCKS; s++) {
-                long q = at + QS + HALF * s;
-                int xs = xOffset + b * BLOCK + s * SUB_BLOCK;
-                FloatVector subSum = FloatVector.zero(Lanes.F);
-                for (int j = 0; j < HALF; j += Lanes.L) {
-                    IntVector packed = Lanes.unsignedInts(w, q + j);
-                    subSum = IQ4_NL.low(packed).fma(Lanes.x(x, xs + j), subSum);
-                    subSum = IQ4_NL.high(packed).fma(Lanes.x(x, xs + HALF + j), subSum);
+            for (int half = 0; half < 2; half++) {
+                // the half's four scales d·(ls − 32) in the first lanes
+                FloatVector scales = ((FloatVector) LongVector.broadcast(Lanes.EIGHT_BYTES, scaleBytes >>> 32 * half)
+                        .reinterpretAsBytes().convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(32).mul(d);
+                long qs = at + QS + 64L * half;
+                int xh = xOffset + b * BLOCK + 128 * half;
+                // sub-block 0 of the half: the low nibbles of its sixteen bytes, then the high ones
+                part = FloatVector.zero(Lanes.F);
+                for (int l = 0; l < HALF; l += Lanes.L) {
+                    packed = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 0 + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    part = ((FloatVector) packed.and(0xF).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 0 + l), part);
+                    part = ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 16 + l), part);
                 }
-                sum = subSum.fma(FloatVector.broadcast(Lanes.F, d * (scale(head, s) - 32)), sum);
+                even = part.fma(scales.rearrange(Lanes.SPREAD_0), even);
+                // sub-block 1 of the half: the low nibbles of its sixteen bytes, then the high ones
+                part = FloatVector.zero(Lanes.F);
+                for (int l = 0; l < HALF; l += Lanes.L) {
+                    packed = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 16 + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    part = ((FloatVector) packed.and(0xF).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 32 + l), part);
+                    part = ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 48 + l), part);
+                }
+                odd = part.fma(scales.rearrange(Lanes.SPREAD_1), odd);
+                // sub-block 2 of the half: the low nibbles of its sixteen bytes, then the high ones
+                part = FloatVector.zero(Lanes.F);
+                for (int l = 0; l < HALF; l += Lanes.L) {
+                    packed = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 32 + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    part = ((FloatVector) packed.and(0xF).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 64 + l), part);
+                    part = ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 80 + l), part);
+                }
+                even = part.fma(scales.rearrange(Lanes.SPREAD_2), even);
+                // sub-block 3 of the half: the low nibbles of its sixteen bytes, then the high ones
+                part = FloatVector.zero(Lanes.F);
+                for (int l = 0; l < HALF; l += Lanes.L) {
+                    packed = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 48 + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    part = ((FloatVector) packed.and(0xF).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 96 + l), part);
+                    part = ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).selectFrom(IQ4_NL.TABLE, IQ4_NL.TABLE_HIGH)
+                            .convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 112 + l), part);
+                }
+                odd = part.fma(scales.rearrange(Lanes.SPREAD_3), odd);
             }
         }
+        FloatVector sum = even.add(odd);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) {
             sum = sum.add(sum.rearrange(fold));
         }
         return sum.lane(0);
+    }
+
+    /**
+     * The eight six-bit scales {@code ls}, a byte each, from the block's first eight bytes read as
+     * one little-endian long: the nibbles of {@code scales_l} (bits 32..63) and the two-bit fields
+     * of {@code scales_h} (bits 16..31) each spread to a byte of its own, then combined.
+     */
+    private static long scaleBytes(long head) {
+        long low = head >>> 32;
+        low = (low | low << 16) & 0x0000FFFF0000FFFFL;
+        low = (low | low << 8) & 0x00FF00FF00FF00FFL;
+        low = (low | low << 4) & 0x0F0F0F0F0F0F0F0FL;
+        long high = (head >>> 16) & 0xFFFF;
+        high = (high | high << 24) & 0x000000FF000000FFL;
+        high = (high | high << 12) & 0x000F000F000F000FL;
+        high = (high | high << 6) & 0x0303030303030303L;
+        return low | high << 4;
     }
 
     @Override

@@ -194,30 +194,30 @@ final class Q2_K implements FusedDot {
         return sum.lane(0);
     }
 
+    /**
+     * Written with the Vector API's own calls only: a helper of ours taking or returning a vector
+     * can be left as a call where the loops of products that every format shares call the
+     * unpacking from two places, and every vector crossing it is then allocated.
+     */
     @Override
     public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
-            float d = Blocks.half(w, at + D);
-            float dmin = -Blocks.half(w, at + DMIN);
+            float d = Float.float16ToFloat(w.get(Blocks.SHORT_LE, at + D));
+            float dmin = -Float.float16ToFloat(w.get(Blocks.SHORT_LE, at + DMIN));
             for (int sub = 0; sub < 16; sub++) {
                 int scaleAndMin = Blocks.unsignedByte(w, at + SCALES + sub);
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * (scaleAndMin & 0xF));
+                FloatVector min = FloatVector.broadcast(Lanes.F, dmin * (scaleAndMin >> 4));
+                int shift = 2 * ((sub % 8) / 2);
                 long qs = at + QS + 32L * (sub / 8) + 16L * (sub % 2);
                 for (int l = 0; l < 16; l += Lanes.L) {
-                    value(w, qs + l, 2 * ((sub % 8) / 2), d * (scaleAndMin & 0xF), dmin * (scaleAndMin >> 4))
-                            .intoArray(dst, dstOffset + b * BLOCK + 16 * sub + l);
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, shift).and(3).convert(VectorOperators.I2F, 0))
+                            .fma(scale, min).intoArray(dst, dstOffset + b * BLOCK + 16 * sub + l);
                 }
             }
         }
-    }
-
-    /** {@code q·scale + min} for the {@code L} levels at bits {@code shift, shift + 1} of the bytes at {@code at}. */
-    private static FloatVector value(MemorySegment w, long at, int shift, float scale, float min) {
-        return level(w, at, shift).fma(scale, min);
-    }
-
-    /** Bits {@code shift, shift + 1} of the {@code L} bytes at {@code at}, as floats. */
-    private static FloatVector level(MemorySegment w, long at, int shift) {
-        return Lanes.toFloats(Lanes.unsignedInts(w, at).lanewise(VectorOperators.LSHR, shift).and(3));
     }
 }

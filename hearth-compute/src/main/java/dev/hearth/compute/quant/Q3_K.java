@@ -94,17 +94,20 @@ final class Q3_K implements FusedDot {
     }
 
     /**
-     * One row. Per super-block: its sixteen scales {@code d·(sc − 32)} in the first lanes of two
-     * vectors; per sub-block, {@code Σ (q + 4)·x} (the levels without their offset of −4: the two
-     * low bits or'd with the third) as a vector of partial sums, added to {@code even} or
-     * {@code odd} times the sub-block's scale (its lane spread to all); the offset once, as
-     * {@code −4 · Σ scale·Σx} against the activations' sub-block sums.
+     * One row. Per super-block: its sixteen scales {@code d·(sc − 32)} unpacked with long
+     * arithmetic (eight bytes of 6-bit scales in each of two longs); per sub-block,
+     * {@code Σ (q + 4)·x} (the levels without their offset of −4: the two low bits or'd with the
+     * third) as a vector of partial sums, added to {@code even} or {@code odd} times the sub-block's
+     * scale; the offset once per super-block, as {@code −4 · Σ scale·Σx} against the activations'
+     * sub-block sums.
      *
-     * <p>Each half of the super-block written out, its four pairs of sub-blocks one after another
-     * and no helper of ours called, for the reasons {@link Q4_K}'s kernel gives; with both halves
-     * written out, C1 gave up on the method (out of registers) and it stayed in the slow tiers.
-     * 3.5 times the speed of the loop over sub-blocks it replaced (which computed each scale from
-     * its bytes and called helpers for the levels), 2.3 with AVX2 ({@code MatMulSpeed}, 2048 × 8192).
+     * <p>A loop over the eight pairs of sub-blocks, not the pairs written out as {@link Q4_K}'s
+     * kernel has them. Written out (a half super-block at a time) it ran 1.7 times faster, but in
+     * 3 of 17 JVMs C2 left some of its Vector API calls uncompiled and every vector they made was
+     * allocated (20–37 KB per product, {@code KernelCompilationTest}), with AVX-512 and AVX2 alike.
+     * This loop allocated nothing in 14 JVMs and is about twice the speed of the loop it replaced,
+     * which read each scale's bytes and called helpers for the levels ({@code MatMulSpeed},
+     * 2048 × 8192, one core: 1.2–1.9 → 2.4–3.7 GB/s; AVX2 0.9–1.4 → 1.6–2.9, a busy machine).
      */
     private static float dot(MemorySegment w, long rowAt, int cols, float[] x, int xOffset, float[] sums) {
         FloatVector even = FloatVector.zero(Lanes.F);
@@ -119,93 +122,42 @@ final class Q3_K implements FusedDot {
             int xs = xOffset + b * BLOCK;
             long lowNibbles = w.get(Blocks.LONG_LE, at + SCALES);
             long highBits = Integer.toUnsignedLong(w.get(Blocks.INT_LE, at + SCALES + 8));
+            long scales0to7 = scales0to7(lowNibbles, highBits);
+            long scales8to15 = scales8to15(lowNibbles, highBits);
             float d = Float.float16ToFloat(w.get(Blocks.SHORT_LE, at + D));
-            FloatVector low8 = ((FloatVector) LongVector.broadcast(Lanes.EIGHT_BYTES, scales0to7(lowNibbles, highBits))
+            FloatVector low8 = ((FloatVector) LongVector.broadcast(Lanes.EIGHT_BYTES, scales0to7)
                     .reinterpretAsBytes().convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(32).mul(d);
-            FloatVector high8 = ((FloatVector) LongVector.broadcast(Lanes.EIGHT_BYTES, scales8to15(lowNibbles, highBits))
+            FloatVector high8 = ((FloatVector) LongVector.broadcast(Lanes.EIGHT_BYTES, scales8to15)
                     .reinterpretAsBytes().convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(32).mul(d);
             offsets = low8.fma(FloatVector.fromArray(Lanes.F, sums, 2 * b * Lanes.L), offsets);
             offsets = high8.fma(FloatVector.fromArray(Lanes.F, sums, (2 * b + 1) * Lanes.L), offsets);
-            for (int half = 0; half < 2; half++) {
-                long qs = at + QS + 32L * half;
-                int xh = xs + 128 * half;
-                FloatVector scales = half == 0 ? low8 : high8;
-                // sub-blocks 0 and 1 of the half: bits 0–1 of its qs bytes, bit 0 of the hmask bytes shifted
+            for (int pair = 0; pair < 8; pair++) {
+                // sub-blocks 2·pair and 2·pair + 1: bits 2·(pair mod 4) of qs bytes 32·(pair / 4) + 0–31, bit pair
+                // of the hmask bytes
+                long qs = at + QS + 32L * (pair / 4);
+                int shift = 2 * (pair % 4);
+                int xp = xs + 32 * pair;
                 first = FloatVector.zero(Lanes.F);
                 second = first;
                 for (int l = 0; l < SUB; l += Lanes.L) {
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 0 + l, Lanes.LE)
+                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + l, Lanes.LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    first = ((FloatVector) q.and(3).or(m.lanewise(VectorOperators.LSHL, 2).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 0 + l), first);
+                    m = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    first = ((FloatVector) q.lanewise(VectorOperators.LSHR, shift).and(3)
+                            .or(m.lanewise(VectorOperators.LSHR, pair).and(1).lanewise(VectorOperators.LSHL, 2))
+                            .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(Lanes.F, x, xp + l), first);
                     q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 16 + l, Lanes.LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    second = ((FloatVector) q.and(3).or(m.lanewise(VectorOperators.LSHL, 2).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 16 + l), second);
+                    m = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 16 + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    second = ((FloatVector) q.lanewise(VectorOperators.LSHR, shift).and(3)
+                            .or(m.lanewise(VectorOperators.LSHR, pair).and(1).lanewise(VectorOperators.LSHL, 2))
+                            .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(Lanes.F, x, xp + 16 + l), second);
                 }
-                even = first.fma(scales.rearrange(Lanes.SPREAD_0), even);
-                odd = second.fma(scales.rearrange(Lanes.SPREAD_1), odd);
-                // sub-blocks 2 and 3 of the half: bits 2–3 of its qs bytes, bit 1 of the hmask bytes shifted
-                first = FloatVector.zero(Lanes.F);
-                second = first;
-                for (int l = 0; l < SUB; l += Lanes.L) {
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    first = ((FloatVector) q.lanewise(VectorOperators.LSHR, 2).and(3).or(m.lanewise(VectorOperators.LSHL, 1).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 32 + l), first);
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    second = ((FloatVector) q.lanewise(VectorOperators.LSHR, 2).and(3).or(m.lanewise(VectorOperators.LSHL, 1).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 48 + l), second);
-                }
-                even = first.fma(scales.rearrange(Lanes.SPREAD_2), even);
-                odd = second.fma(scales.rearrange(Lanes.SPREAD_3), odd);
-                // sub-blocks 4 and 5 of the half: bits 4–5 of its qs bytes, bit 2 of the hmask bytes shifted
-                first = FloatVector.zero(Lanes.F);
-                second = first;
-                for (int l = 0; l < SUB; l += Lanes.L) {
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    first = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(3).or(m.and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 64 + l), first);
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    second = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(3).or(m.and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 80 + l), second);
-                }
-                even = first.fma(scales.rearrange(Lanes.SPREAD_4), even);
-                odd = second.fma(scales.rearrange(Lanes.SPREAD_5), odd);
-                // sub-blocks 6 and 7 of the half: bits 6–7 of its qs bytes, bit 3 of the hmask bytes shifted
-                first = FloatVector.zero(Lanes.F);
-                second = first;
-                for (int l = 0; l < SUB; l += Lanes.L) {
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 0 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    first = ((FloatVector) q.lanewise(VectorOperators.LSHR, 6).and(3).or(m.lanewise(VectorOperators.LSHR, 1).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 96 + l), first);
-                    q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-                    m = ((IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + 16 + l, Lanes.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0)).lanewise(VectorOperators.LSHR, 4 * half);
-                    second = ((FloatVector) q.lanewise(VectorOperators.LSHR, 6).and(3).or(m.lanewise(VectorOperators.LSHR, 1).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(Lanes.F, x, xh + 112 + l), second);
-                }
-                even = first.fma(scales.rearrange(Lanes.SPREAD_6), even);
-                odd = second.fma(scales.rearrange(Lanes.SPREAD_7), odd);
+                long scalePair = (pair < 4 ? scales0to7 : scales8to15) >>> 16 * (pair % 4);
+                even = first.fma(FloatVector.broadcast(Lanes.F, d * ((int) (scalePair & 0xFF) - 32)), even);
+                odd = second.fma(FloatVector.broadcast(Lanes.F, d * ((int) (scalePair >>> 8 & 0xFF) - 32)), odd);
             }
         }
         FloatVector sum = even.add(odd).sub(offsets.mul(4f));
@@ -216,49 +168,49 @@ final class Q3_K implements FusedDot {
     }
 
     /** The 6-bit scales of sub-blocks 0–7, a byte each, from the scale bytes 0–7 and 8–11. */
-    static long scales0to7(long lowNibbles, long highBits) {
+    private static long scales0to7(long lowNibbles, long highBits) {
         long high = (highBits & 0x03030303L) | ((highBits >>> 2) & 0x03030303L) << 32;
         return lowNibbles & 0x0F0F0F0F0F0F0F0FL | high << 4;
     }
 
     /** The 6-bit scales of sub-blocks 8–15, a byte each, from the scale bytes 0–7 and 8–11. */
-    static long scales8to15(long lowNibbles, long highBits) {
+    private static long scales8to15(long lowNibbles, long highBits) {
         long high = ((highBits >>> 4) & 0x03030303L) | ((highBits >>> 6) & 0x03030303L) << 32;
         return (lowNibbles >>> 4) & 0x0F0F0F0F0F0F0F0FL | high << 4;
     }
 
+    /**
+     * Written with the Vector API's own calls only: a helper of ours taking or returning a vector
+     * was seen left as a call here (once the loops of products that every format shares call the
+     * unpacking from two places), and every vector crossing it was allocated.
+     */
     @Override
     public void unpackRow(MemorySegment w, long rowAt, int cols, float[] dst, int dstOffset) {
         for (int b = 0; b < cols / BLOCK; b++) {
             long at = rowAt + (long) b * TYPE.typeSize();
-            float d = Blocks.half(w, at + D);
+            float d = Float.float16ToFloat(w.get(Blocks.SHORT_LE, at + D));
+            long lowNibbles = w.get(Blocks.LONG_LE, at + SCALES);
+            long highBits = Integer.toUnsignedLong(w.get(Blocks.INT_LE, at + SCALES + 8));
+            long scales0to7 = scales0to7(lowNibbles, highBits);
+            long scales8to15 = scales8to15(lowNibbles, highBits);
             for (int sub = 0; sub < 16; sub++) {
-                float scale = d * (scale(w, at, sub) - 32);
+                long scaleBytes = sub < 8 ? scales0to7 : scales8to15;
+                FloatVector scale = FloatVector.broadcast(Lanes.F, d * ((int) (scaleBytes >>> 8 * (sub % 8) & 0xFF) - 32));
+                int shift = 2 * ((sub % 8) / 2);
+                int bit = sub / 2;
                 int firstByte = 16 * (sub % 2);
                 long qs = at + QS + 32L * (sub / 8) + firstByte;
                 for (int l = 0; l < 16; l += Lanes.L) {
-                    levels(w, qs + l, at + HMASK + firstByte + l, 2 * ((sub % 8) / 2), sub / 2).mul(scale)
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, qs + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    IntVector m = (IntVector) ByteVector.fromMemorySegment(Lanes.B, w, at + HMASK + firstByte + l, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                    IntVector level = q.lanewise(VectorOperators.LSHR, shift).and(3)
+                            .or(m.lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 2)).sub(4);
+                    ((FloatVector) level.convert(VectorOperators.I2F, 0)).mul(scale)
                             .intoArray(dst, dstOffset + b * BLOCK + 16 * sub + l);
                 }
             }
         }
-    }
-
-    /**
-     * {@code L} levels {@code q − 4}: two low bits at {@code shift} of the {@code qs} bytes at
-     * {@code qsAt}, and 4 more where bit {@code bit} of the {@code hmask} bytes at {@code hmaskAt} is set.
-     */
-    private static FloatVector levels(MemorySegment w, long qsAt, long hmaskAt, int shift, int bit) {
-        return Lanes.toFloats(lowTwo(Lanes.unsignedInts(w, qsAt), shift).add(highFour(Lanes.unsignedInts(w, hmaskAt), bit)));
-    }
-
-    /** Bits {@code shift, shift + 1} of each lane, minus 4. */
-    private static IntVector lowTwo(IntVector bytes, int shift) {
-        return bytes.lanewise(VectorOperators.LSHR, shift).and(3).sub(4);
-    }
-
-    /** 4 where bit {@code bit} of the lane is set, else 0. */
-    private static IntVector highFour(IntVector bytes, int bit) {
-        return bytes.lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 2);
     }
 }
