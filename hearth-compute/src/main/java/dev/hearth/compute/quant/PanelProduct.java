@@ -36,6 +36,7 @@ public final class PanelProduct {
     /** Rows per group: twelve sums, two activation vectors and a weight fit AVX2's sixteen registers. */
     private static final int ROWS = 6;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<int[]> TOKEN_ROWS = ThreadLocal.withInitial(() -> new int[WIDTH]);
 
     /** A thread's space: the unpacked rows and a group's results. */
     private static final class Scratch {
@@ -64,6 +65,16 @@ public final class PanelProduct {
             int first = p * WIDTH;
             int n = Math.min(WIDTH, tokens - first);
             int panel = xtOffset + first * cols;
+            if (n == WIDTH) {
+                int[] tokenRows = tokenRows(cols);
+                for (int k = fromCol; k < toCol; k++) {
+                    int column = panel + k * WIDTH;
+                    int from = xOffset + first * cols + k;
+                    FloatVector.fromArray(Lanes.F, x, from, tokenRows, 0).intoArray(xt, column);
+                    FloatVector.fromArray(Lanes.F, x, from, tokenRows, Lanes.L).intoArray(xt, column + Lanes.L);
+                }
+                continue;
+            }
             for (int k = fromCol; k < toCol; k++) {
                 int column = panel + k * WIDTH;
                 int from = xOffset + first * cols + k;
@@ -73,6 +84,17 @@ public final class PanelProduct {
                 Arrays.fill(xt, column + n, column + WIDTH, 0f);
             }
         }
+    }
+
+    /** This thread's offsets of a panel's tokens in rows of {@code cols} floats, {@code t·cols}: the gather's index map. */
+    private static int[] tokenRows(int cols) {
+        int[] rows = TOKEN_ROWS.get();
+        if (rows[1] != cols) {
+            for (int t = 0; t < WIDTH; t++) {
+                rows[t] = t * cols;
+            }
+        }
+        return rows;
     }
 
     /**
