@@ -16,12 +16,13 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The kernel runs at the cores' peak where {@link UnpackedProduct}'s four-by-four tile of dot
  * products does not. Alone on one core (AMD Zen 5, 896 and 4,864 columns, 32 tokens, rows in
- * cache): 200–225 GFLOP/s with AVX-512 against the tile's 115–138, and 114 with AVX2 (that width's
- * peak). The tile spends the difference on summing its sixteen vectors' lanes and on loading eight
- * vectors for sixteen multiply-adds. Packing is a pass over the activations, once per product, and
- * a panel computes all its lanes whether they hold tokens or not; measured, panels overtake the
- * tile at about three quarters full ({@link #MIN_TOKENS}), so a decode step's few tokens keep the
- * tile.
+ * cache): 186–225 GFLOP/s with AVX-512 against the tile's 115–177 (from run to run; the core's
+ * peak is 225–233), and 114 with AVX2 (that width's peak). The tile spends the difference on
+ * summing its sixteen vectors' lanes and on loading eight vectors for sixteen multiply-adds.
+ * Packing is a pass over the activations, once per product (a full panel's column with two
+ * gathers), and a panel computes all its lanes whether they hold tokens or not; measured with
+ * AVX-512, the tile is still faster at 24 tokens and panels at 28, so panels start at three
+ * quarters full ({@link #MIN_TOKENS}) and a decode step's few tokens keep the tile.
  *
  * <p>Each result is one lane's chain of fused multiply-adds over the columns in order,
  * {@code s = fma(W[r][k], x[t][k], s)} from {@code s = 0}: the same bits as that scalar loop, and
