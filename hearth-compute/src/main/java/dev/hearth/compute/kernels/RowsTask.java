@@ -10,7 +10,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The tasks of {@link VectorKernels}' matrix product, reused from call to call so that a product
- * allocates nothing once its buffers have grown: task {@code i} is rows
+ * allocates nothing (the packed tokens go to the calling thread's buffer): task {@code i} is rows
  * {@code [c·chunk, (c+1)·chunk)} of {@code w}, {@code c = i mod chunks}, times the block
  * {@code i / chunks} of {@value VectorKernels#PRODUCT_BLOCK} tokens. A block of at least
  * {@link PanelProduct#MIN_TOKENS} tokens (a prompt's) is packed into panels first, by all the
@@ -32,8 +32,8 @@ final class RowsTask implements WorkerPool.Range {
 
     /** The packing phase, before {@link #run}: task {@code i} packs a range of columns of one block. */
     final WorkerPool.Range packing = this::pack;
-    /** The packed blocks, {@link #panelStride} floats each; grown, never shrunk. */
-    private float[] panels = new float[0];
+    /** The packed blocks, {@link #panelStride} floats each: the calling thread's buffer, at least {@link #packedSize}. */
+    private float[] panels;
     private int panelStride;
     private MethodHandle matMulRows;
     private MethodHandle matVecRows;
@@ -48,7 +48,7 @@ final class RowsTask implements WorkerPool.Range {
     private int chunks;
 
     void set(MethodHandle matMulRows, MethodHandle matVecRows, Tensor w, float[] x, int xOffset, int tokens,
-            float[] y, int yOffset, int rowsUsed, int chunk, int chunks) {
+            float[] y, int yOffset, int rowsUsed, int chunk, int chunks, float[] panels) {
         this.matMulRows = matMulRows;
         this.matVecRows = matVecRows;
         this.w = w;
@@ -60,24 +60,24 @@ final class RowsTask implements WorkerPool.Range {
         this.rowsUsed = rowsUsed;
         this.chunk = chunk;
         this.chunks = chunks;
-        if (w != null) {
-            panelStride = (int) PanelProduct.packedSize(PRODUCT_BLOCK, w.cols());
-            long size = (long) packedBlocks() * panelStride;
-            if (size > panels.length) {
-                panels = new float[Math.toIntExact(size)];
-            }
-        }
+        this.panels = panels;
+        this.panelStride = w == null ? 0 : (int) PanelProduct.packedSize(PRODUCT_BLOCK, w.cols());
+    }
+
+    /** The floats that the packed blocks of a product of {@code tokens} tokens of {@code cols} columns take. */
+    static long packedSize(int tokens, int cols) {
+        return packedBlocks(tokens) * PanelProduct.packedSize(PRODUCT_BLOCK, cols);
     }
 
     /** The number of blocks multiplied in panels: every block of at least {@link PanelProduct#MIN_TOKENS}. */
-    int packedBlocks() {
+    private static int packedBlocks(int tokens) {
         int whole = tokens / PRODUCT_BLOCK;
         return tokens % PRODUCT_BLOCK >= PanelProduct.MIN_TOKENS ? whole + 1 : whole;
     }
 
     /** The number of {@link #packing} tasks. */
     int packingTasks() {
-        return packedBlocks() * columnRanges();
+        return packedBlocks(tokens) * columnRanges();
     }
 
     private int columnRanges() {
@@ -96,7 +96,7 @@ final class RowsTask implements WorkerPool.Range {
     }
 
     void clear() {
-        set(null, null, null, null, 0, 0, null, 0, 0, 0, 0);
+        set(null, null, null, null, 0, 0, null, 0, 0, 0, 0, null);
     }
 
     @Override

@@ -85,6 +85,12 @@ final class VectorKernels implements Kernels {
     /** Each float format's {@link FloatRows}. */
     private static final Map<GgmlType, FloatRows> FLOAT_ROWS = floatRows();
     private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * The calling thread's buffer for a product's packed tokens ({@link RowsTask#packing}): the
+     * caller's, not the task's, so that a second caller at once, which gets a task of its own,
+     * does not allocate one per product.
+     */
+    private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[0]);
 
     private final WorkerPool pool;
     /** The range task of a matrix product, idle between products; null while one runs. */
@@ -120,7 +126,7 @@ final class VectorKernels implements Kernels {
             int chunk = grain(rowsUsed, cols, Math.min(tokens, PRODUCT_BLOCK));
             int chunks = ceilDiv(rowsUsed, chunk);
             task.set(MAT_MUL_KERNELS.get(w.type()), MAT_VEC_KERNELS.get(w.type()), w, x, xOffset, tokens, y, yOffset,
-                    rowsUsed, chunk, chunks);
+                    rowsUsed, chunk, chunks, buffer(PANELS, Math.toIntExact(RowsTask.packedSize(tokens, cols))));
             pool.forRanges(task.packingTasks(), 1, task.packing);
             pool.forRanges(ceilDiv(tokens, PRODUCT_BLOCK) * chunks, 1, task);
         } finally {

@@ -37,12 +37,14 @@ public final class PanelProduct {
     /** Rows per group: twelve sums, two activation vectors and a weight fit AVX2's sixteen registers. */
     private static final int ROWS = 6;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-    private static final ThreadLocal<int[]> TOKEN_ROWS = ThreadLocal.withInitial(() -> new int[WIDTH]);
 
-    /** A thread's space: the unpacked rows and a group's results. */
+    /** A thread's space: the unpacked rows, a group's results, and the gather's index map for packing. */
     private static final class Scratch {
         float[] rows = new float[0];
         final float[] sums = new float[ROWS * WIDTH];
+        final int[] tokenRows = new int[WIDTH];
+        /** The columns {@link #tokenRows} was made for; none yet. */
+        int tokenRowsCols = -1;
     }
 
     private PanelProduct() {
@@ -66,36 +68,33 @@ public final class PanelProduct {
             int first = p * WIDTH;
             int n = Math.min(WIDTH, tokens - first);
             int panel = xtOffset + first * cols;
-            if (n == WIDTH) {
-                int[] tokenRows = tokenRows(cols);
-                for (int k = fromCol; k < toCol; k++) {
-                    int column = panel + k * WIDTH;
-                    int from = xOffset + first * cols + k;
-                    FloatVector.fromArray(Lanes.F, x, from, tokenRows, 0).intoArray(xt, column);
-                    FloatVector.fromArray(Lanes.F, x, from, tokenRows, Lanes.L).intoArray(xt, column + Lanes.L);
-                }
-                continue;
-            }
+            int[] tokenRows = n == WIDTH ? tokenRows(cols) : null;
             for (int k = fromCol; k < toCol; k++) {
                 int column = panel + k * WIDTH;
                 int from = xOffset + first * cols + k;
-                for (int t = 0; t < n; t++) {
-                    xt[column + t] = x[from + t * cols];
+                if (n == WIDTH) {
+                    FloatVector.fromArray(Lanes.F, x, from, tokenRows, 0).intoArray(xt, column);
+                    FloatVector.fromArray(Lanes.F, x, from, tokenRows, Lanes.L).intoArray(xt, column + Lanes.L);
+                } else {
+                    for (int t = 0; t < n; t++) {
+                        xt[column + t] = x[from + t * cols];
+                    }
+                    Arrays.fill(xt, column + n, column + WIDTH, 0f);
                 }
-                Arrays.fill(xt, column + n, column + WIDTH, 0f);
             }
         }
     }
 
     /** This thread's offsets of a panel's tokens in rows of {@code cols} floats, {@code t·cols}: the gather's index map. */
     private static int[] tokenRows(int cols) {
-        int[] rows = TOKEN_ROWS.get();
-        if (rows[1] != cols) {
+        Scratch scratch = SCRATCH.get();
+        if (scratch.tokenRowsCols != cols) {
             for (int t = 0; t < WIDTH; t++) {
-                rows[t] = t * cols;
+                scratch.tokenRows[t] = t * cols;
             }
+            scratch.tokenRowsCols = cols;
         }
-        return rows;
+        return scratch.tokenRows;
     }
 
     /**
