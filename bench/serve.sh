@@ -11,6 +11,8 @@
 #   -n N            max tokens of each answer (128)
 #   -t THREADS      threads of the server (the number of processors)
 #   --smoke         the tiny preset, 1 and 4 clients, few tokens: checks the pipeline end to end
+#   --llamacpp      then the same load on llama.cpp's own continuous batching (bench/llamacpp/
+#                   batch.mjs: node-llama-cpp's prebuilt CPU library, no HTTP), a second table
 #
 # For each concurrency it prints aggregate generated tokens/s, the speed-up over one client, time
 # to first token p50/p99 and the mean inter-token latency, as bench/serve/load.mjs measures them
@@ -25,6 +27,7 @@ prompt=100
 gen=128
 threads=$(nproc)
 smoke=false
+llamacpp=false
 model=""
 command_line="bench/serve.sh $*"
 
@@ -36,7 +39,8 @@ while [ $# -gt 0 ]; do
     -n) gen=$2; shift 2 ;;
     -t) threads=$2; shift 2 ;;
     --smoke) smoke=true; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --llamacpp) llamacpp=true; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "serve.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) model=$1; shift ;;
   esac
@@ -128,4 +132,33 @@ for c in ${client_counts//,/ }; do
       `${r.cached_tokens_mean} |`);
   ' "$json" "$single"
   single=${single:-$(node -e 'console.log(JSON.parse(process.argv[1]).tokens_per_s)' "$json")}
+  prompt_tokens=$(node -e 'console.log(Math.round(JSON.parse(process.argv[1]).prompt_tokens_mean))' "$json")
 done
+
+if $llamacpp; then
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ ! -f "$bench/llamacpp/node_modules/.package-lock.json" ] \
+      || [ "$bench/llamacpp/package-lock.json" -nt "$bench/llamacpp/node_modules/.package-lock.json" ]; then
+    echo "serve.sh: installing bench/llamacpp (npm ci)..." >&2
+    (cd "$bench/llamacpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund >&2)
+  fi
+  echo
+  echo "llama.cpp, the same load: its own continuous batching in one process (bench/llamacpp/batch.mjs), no HTTP;"
+  echo "prompts of $prompt_tokens tokens, the server's count above"
+  echo
+  echo "| clients | requests | tokens/s | × 1 client | TTFT p50 (s) | TTFT p99 (s) | inter-token (ms) |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  single=""
+  for c in ${client_counts//,/ }; do
+    json=$(node "$bench/llamacpp/batch.mjs" "$file" -c "$c" -r "$reps" -p "$prompt_tokens" -n "$gen" -t "$threads")
+    node -e '
+      const r = JSON.parse(process.argv[1]);
+      const single = process.argv[2] ? Number(process.argv[2]) : r.tokens_per_second;
+      console.log(`| ${r.clients} | ${r.requests} | ${r.tokens_per_second.toFixed(1)} | ` +
+        `${(r.tokens_per_second / single).toFixed(2)} | ${r.ttft_p50_s.toFixed(2)} | ${r.ttft_p99_s.toFixed(2)} | ` +
+        `${r.inter_token_ms.toFixed(1)} |`);
+    ' "$json" "$single"
+    single=${single:-$(node -e 'console.log(JSON.parse(process.argv[1]).tokens_per_second)' "$json")}
+  done
+fi

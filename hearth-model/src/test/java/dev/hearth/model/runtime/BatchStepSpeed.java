@@ -2,6 +2,7 @@ package dev.hearth.model.runtime;
 
 import dev.hearth.compute.kernels.Kernels;
 import dev.hearth.compute.spi.Backend;
+import dev.hearth.compute.tensor.Tensor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.TreeMap;
  * engine runs them. {@code S} sequences, each first filled with {@code context} prompt tokens,
  * then advance one token each per step ({@code Model.forward(Batch, …)}) in a paged F16 cache of
  * 32-position blocks. Prints steps per second, tokens per second, and where a step's time goes by
- * {@link Kernels} method (timed through a proxy; the rest of the step is the model's own loop).
+ * {@link Kernels} method, each matrix product by its matrix's type and shape (timed through a
+ * proxy; the rest of the step is the model's own loop).
  * Run with {@code java --add-modules jdk.incubator.vector -cp <test classpath>
  * dev.hearth.model.runtime.BatchStepSpeed MODEL.gguf [sequences] [context] [steps] [threads]}.
  */
@@ -42,7 +44,7 @@ final class BatchStepSpeed {
                             throw e.getCause();
                         } finally {
                             if (timing[0]) {
-                                long[] cell = spent.computeIfAbsent(method.getName(), k -> new long[2]);
+                                long[] cell = spent.computeIfAbsent(label(method.getName(), margs), k -> new long[2]);
                                 cell[0] += System.nanoTime() - t0;
                                 cell[1]++;
                             }
@@ -129,14 +131,21 @@ final class BatchStepSpeed {
         return steps;
     }
 
-    /** Prints where {@code steps} steps' {@code elapsed} nanoseconds went, by {@link Kernels} method. */
+    /** A {@link Kernels} call's line in the report: the method, and for a product the matrix's type and shape. */
+    private static String label(String method, Object[] args) {
+        return args != null && args.length > 0 && args[0] instanceof Tensor w
+                ? method + " " + w.type() + " " + w.rows() + "x" + w.cols()
+                : method;
+    }
+
+    /** Prints where {@code steps} steps' {@code elapsed} nanoseconds went, by {@link Kernels} method (products by matrix). */
     private static void report(Map<String, long[]> spent, long elapsed, int steps) {
         long total = 0;
         for (var e : spent.entrySet()) {
             total += e.getValue()[0];
-            System.out.printf("  %-12s %7.2f ms/step  %6d calls/step%n", e.getKey(), e.getValue()[0] / 1e6 / steps,
+            System.out.printf("  %-26s %7.2f ms/step  %6d calls/step%n", e.getKey(), e.getValue()[0] / 1e6 / steps,
                     e.getValue()[1] / steps);
         }
-        System.out.printf("  %-12s %7.2f ms/step%n", "(other)", (elapsed - total) / 1e6 / steps);
+        System.out.printf("  %-26s %7.2f ms/step%n", "(other)", (elapsed - total) / 1e6 / steps);
     }
 }
