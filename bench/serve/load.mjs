@@ -9,7 +9,8 @@
 // counted, with how many of them it found in its prefix cache. Request k (from 0) sends the prompt
 // of seed first-seed + k; prompts of different seeds differ from their first word on, so no prefix
 // is shared unless a seed is sent again (a later run against the same server must start past the
-// seeds an earlier one used).
+// seeds an earlier one used). Prompts are as many words as make --prompt-tokens tokens by the
+// server's count, measured first on a few prompts of seeds no timed request sends (untimed).
 import { performance } from 'node:perf_hooks';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
@@ -29,23 +30,57 @@ if (!model) {
 const WORDS = ['river', 'lantern', 'copper', 'meadow', 'signal', 'harbor', 'pencil', 'thunder', 'garden',
   'engine', 'violet', 'basket', 'mirror', 'canyon', 'ticket', 'orbit', 'candle', 'falcon', 'marble', 'winter'];
 
-/** A prompt of about `tokens` tokens (the server's count is reported), different for each seed. */
-function prompt(seed, tokens) {
-  let x = seed * 2654435761 % 4294967296;
-  const words = [`request-${seed}:`];
-  while (words.length < tokens / 3.5) { // hearth synth's vocabulary spends ~3.5 tokens on each of these words
+/** A prompt of `words` words after its seed's label, different for each seed from its first word on. */
+function prompt(seed, words) {
+  let x = ((seed * 2654435761) % 4294967296 + 4294967296) % 4294967296; // seeds below 0 too
+  const text = [`request-${seed}:`];
+  while (text.length <= words) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    words.push(WORDS[x % WORDS.length]);
+    text.push(WORDS[x % WORDS.length]);
   }
-  return words.join(' ');
+  return text.join(' ');
 }
+
+const headers = { 'content-type': 'application/json', ...(args.key ? { authorization: `Bearer ${args.key}` } : {}) };
+
+/** The server's count of a prompt's tokens: an unstreamed request for one token. */
+async function countTokens(text) {
+  const response = await fetch(`${url}/v1/completions`, {
+    method: 'POST', headers, body: JSON.stringify({ model, prompt: text, max_tokens: 1, temperature: 0 }),
+  });
+  if (!response.ok) {
+    throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()).usage.prompt_tokens;
+}
+
+/**
+ * The words a prompt needs for `tokens` tokens by the server's count, which depends on the model's
+ * vocabulary and on the words drawn: measured as the mean over the prompts of seeds 0, −1, …, −5
+ * (no timed request sends those) and corrected until it is right or stops improving.
+ */
+async function wordsFor(tokens) {
+  const probes = [0, -1, -2, -3, -4, -5];
+  let words = Math.max(1, Math.round(tokens / 3.5));
+  for (let i = 0; i < 4; i++) {
+    const counts = await Promise.all(probes.map(seed => countTokens(prompt(seed, words))));
+    const counted = counts.reduce((a, b) => a + b, 0) / counts.length;
+    const next = Math.max(1, words + Math.round((tokens - counted) * words / counted));
+    if (next === words) {
+      break;
+    }
+    words = next;
+  }
+  return words;
+}
+const promptWords = await wordsFor(promptTokens);
 
 async function complete(seed) {
   const started = performance.now();
   const response = await fetch(`${url}/v1/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(args.key ? { authorization: `Bearer ${args.key}` } : {}) },
-    body: JSON.stringify({ model, prompt: prompt(seed, promptTokens), max_tokens: maxTokens, temperature: 0,
+    headers,
+    body: JSON.stringify({ model, prompt: prompt(seed, promptWords), max_tokens: maxTokens, temperature: 0,
       stream: true, stream_options: { include_usage: true } }),
   });
   if (!response.ok) {
