@@ -12,7 +12,7 @@
 // JSON object: aggregate generated tokens/s, time to first token p50/p99 (from the request's
 // start to its first generated token) and the mean time between a request's tokens.
 import os from "node:os";
-import {cpuLlama, versions, parseArgs} from "./llama.mjs";
+import {cpuLlama, versions, parseArgs, random} from "./llama.mjs";
 
 const {options: o, positional} = parseArgs(process.argv.slice(2), {
     c: 8, r: 3, p: 100, n: 128, t: os.availableParallelism(), seed: 7
@@ -21,17 +21,6 @@ if (positional.length !== 1)
     throw new Error("usage: node batch.mjs FILE.gguf [-c CLIENTS] [-r R] [-p P] [-n N] [-t THREADS] [--seed S]");
 const file = positional[0];
 
-// mulberry32, as bench.mjs: every run feeds the same token ids
-function random(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6D2B79F5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
 const llama = await cpuLlama();

@@ -8,7 +8,7 @@
 //
 // Prints one JSON object with the same field names as `hearth bench --json`.
 import os from "node:os";
-import {cpuLlama, versions, parseArgs} from "./llama.mjs";
+import {cpuLlama, versions, parseArgs, random} from "./llama.mjs";
 
 const {options: o, positional} = parseArgs(process.argv.slice(2), {
     p: 512, n: 128, t: os.availableParallelism(), r: 5, warmup: 1, b: 0, seed: 42
@@ -17,18 +17,6 @@ if (positional.length !== 1)
     throw new Error("usage: node bench.mjs FILE.gguf [-p P] [-n N] [-t THREADS] [-r R] [--warmup W] [-b B] [--seed S]");
 const file = positional[0];
 const batch = o.b > 0 ? o.b : Math.max(1, o.p);
-
-// mulberry32: a small seeded generator, so every run feeds the same token ids
-function random(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6D2B79F5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 

@@ -49,3 +49,15 @@ export function parseArgs(argv, defaults) {
     }
     return {options, positional};
 }
+
+/** mulberry32: a small seeded generator of numbers in [0, 1), so that every run feeds the same token ids. */
+export function random(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6D2B79F5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
