@@ -14,6 +14,9 @@
 #   --llamacpp      then the same load on llama.cpp's own continuous batching (bench/llamacpp/
 #                   batch.mjs: node-llama-cpp's prebuilt CPU library, no HTTP), a second table
 #
+# SERVE_EXTRA in the environment adds options to `hearth serve`'s command line, e.g.
+# SERVE_EXTRA="--batch 256" to try another step budget.
+#
 # For each concurrency it prints aggregate generated tokens/s, the speed-up over one client, time
 # to first token p50/p99 and the mean inter-token latency, as bench/serve/load.mjs measures them
 # over HTTP. Needs JDK 25 and Node.js 20+.
@@ -29,7 +32,7 @@ threads=$(nproc)
 smoke=false
 llamacpp=false
 model=""
-command_line="bench/serve.sh $*"
+command_line="${SERVE_EXTRA:+SERVE_EXTRA=\"$SERVE_EXTRA\" }bench/serve.sh $*"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     -t) threads=$2; shift 2 ;;
     --smoke) smoke=true; shift ;;
     --llamacpp) llamacpp=true; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "serve.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) model=$1; shift ;;
   esac
@@ -84,7 +87,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 log=$(mktemp)
 # java itself in the background (not the hearth function), so that $! is the server and the trap stops it
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
-    -jar "$jar" serve --model "$file" --port "$port" --threads "$threads" --parallel "$max_clients" \
+    -jar "$jar" serve --model "$file" --port "$port" --threads "$threads" --parallel "$max_clients" ${SERVE_EXTRA:-} \
     --ctx $(( (prompt * 2 + gen + 255) / 256 * 256 )) >"$log" 2>&1 &
 server=$!
 stop_server() {
