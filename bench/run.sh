@@ -75,11 +75,7 @@ hearth() {
 }
 
 # llama.cpp: node-llama-cpp's prebuilt CPU library, installed exactly as package-lock.json pins it
-if [ ! -f "$bench/llamacpp/node_modules/.package-lock.json" ] \
-    || [ "$bench/llamacpp/package-lock.json" -nt "$bench/llamacpp/node_modules/.package-lock.json" ]; then
-  echo "run.sh: installing bench/llamacpp (npm ci)..." >&2
-  (cd "$bench/llamacpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund >&2)
-fi
+CALLER=run.sh "$bench/llamacpp/install.sh"
 
 has_synth() { hearth synth --help >/dev/null 2>&1; }
 

@@ -106,12 +106,15 @@ done
 # warm-up: one request alone, then one per client at once, so the JIT has compiled the batched
 # paths too before anything is timed. Every request, warm-up or timed, sends a prompt of its own
 # seed (seed is the running count of requests sent), so none finds its prompt in the prefix cache.
+# The first run measures how many words make a prompt of $prompt tokens; the others reuse it.
 seed=1
-for c in 1 "$max_clients"; do
-  node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$c" --requests 1 \
-      --prompt-tokens "$prompt" --max-tokens 16 --first-seed "$seed" >/dev/null
-  seed=$(( seed + c ))
-done
+words=$(node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients 1 --requests 1 \
+    --prompt-tokens "$prompt" --max-tokens 16 --first-seed "$seed" | node -e '
+      let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).prompt_words));')
+seed=$(( seed + 1 ))
+node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$max_clients" --requests 1 \
+    --prompt-words "$words" --max-tokens 16 --first-seed "$seed" >/dev/null
+seed=$(( seed + max_clients ))
 
 echo "date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') ($(nproc) logical CPUs)"
@@ -125,7 +128,7 @@ echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 single=""
 for c in ${client_counts//,/ }; do
   json=$(node "$bench/serve/load.mjs" --url "http://127.0.0.1:$port" --model "$name" --clients "$c" \
-      --requests "$reps" --prompt-tokens "$prompt" --max-tokens "$gen" --first-seed "$seed")
+      --requests "$reps" --prompt-words "$words" --max-tokens "$gen" --first-seed "$seed")
   seed=$(( seed + c * reps ))
   node -e '
     const r = JSON.parse(process.argv[1]);
@@ -141,11 +144,7 @@ done
 if $llamacpp; then
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
-  if [ ! -f "$bench/llamacpp/node_modules/.package-lock.json" ] \
-      || [ "$bench/llamacpp/package-lock.json" -nt "$bench/llamacpp/node_modules/.package-lock.json" ]; then
-    echo "serve.sh: installing bench/llamacpp (npm ci)..." >&2
-    (cd "$bench/llamacpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund >&2)
-  fi
+  CALLER=serve.sh "$bench/llamacpp/install.sh"
   echo
   echo "llama.cpp, the same load: its own continuous batching in one process (bench/llamacpp/batch.mjs), no HTTP;"
   echo "prompts of $prompt_tokens tokens, the server's count above"

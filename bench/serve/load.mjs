@@ -2,7 +2,7 @@
 // sending R streamed completions one after another, measuring time to first token and tokens/s.
 //
 //   node bench/serve/load.mjs --url http://127.0.0.1:8080 --model NAME --clients 8 [--requests 3]
-//        [--prompt-tokens 100] [--max-tokens 128] [--first-seed 1] [--key KEY]
+//        [--prompt-tokens 100 | --prompt-words W] [--max-tokens 128] [--first-seed 1] [--key KEY]
 //
 // Prints one JSON object: clients, requests, aggregate generated tokens/s over the wall time,
 // time-to-first-token p50/p99, mean inter-token latency, and the mean prompt tokens the server
@@ -10,7 +10,8 @@
 // of seed first-seed + k; prompts of different seeds differ from their first word on, so no prefix
 // is shared unless a seed is sent again (a later run against the same server must start past the
 // seeds an earlier one used). Prompts are as many words as make --prompt-tokens tokens by the
-// server's count, measured first on a few prompts of seeds no timed request sends (untimed).
+// server's count, measured first on a few prompts of seeds no timed request sends (untimed), or
+// --prompt-words words as an earlier run against the same model reported (prompt_words).
 import { performance } from 'node:perf_hooks';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
@@ -73,7 +74,7 @@ async function wordsFor(tokens) {
   }
   return words;
 }
-const promptWords = await wordsFor(promptTokens);
+const promptWords = args['prompt-words'] ? Number(args['prompt-words']) : await wordsFor(promptTokens);
 
 async function complete(seed) {
   const started = performance.now();
@@ -141,6 +142,7 @@ console.log(JSON.stringify({
   tokens_per_s: +(generated / wall).toFixed(2),
   ttft_p50_s: +percentile(ttfts, 50).toFixed(3), ttft_p99_s: +percentile(ttfts, 99).toFixed(3),
   itl_mean_ms: +(1000 * itl.reduce((a, b) => a + b, 0) / Math.max(1, itl.length)).toFixed(1),
+  prompt_words: promptWords,
   prompt_tokens_mean: Math.round(results.reduce((s, r) => s + r.prompt, 0) / results.length),
   cached_tokens_mean: Math.round(results.reduce((s, r) => s + r.cached, 0) / results.length),
   completion_tokens: generated,
