@@ -43,9 +43,10 @@ final class BatchStepSpeed {
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
                         } finally {
+                            long elapsed = System.nanoTime() - t0; // before the label is made
                             if (timing[0]) {
                                 long[] cell = spent.computeIfAbsent(label(method.getName(), margs), k -> new long[2]);
-                                cell[0] += System.nanoTime() - t0;
+                                cell[0] += elapsed;
                                 cell[1]++;
                             }
                         }
